@@ -1,0 +1,115 @@
+"""Builds a service's FastAPI app: lifespan-owned resources, errors, service auth, probes, metrics, tracing."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from redis.asyncio import Redis
+
+from storycam.kit.bus import ConsumerSet, StreamBus
+from storycam.kit.db import create_pool
+from storycam.kit.errors import install_error_handlers
+from storycam.kit.health import PUBLIC_PROBE_PATHS, default_checks, install_metrics, probe_router
+from storycam.kit.logging import get_logger
+from storycam.kit.ops import canary_subscription, ops_router
+from storycam.kit.outbox import OutboxRelay
+from storycam.kit.service_auth import ServiceAuthMiddleware
+from storycam.kit.settings import ServiceSettings
+from storycam.kit.state import ServiceState
+from storycam.kit.telemetry import instrument_app
+
+log = get_logger(__name__)
+
+ServiceSetup = Callable[[FastAPI, ServiceState], AbstractAsyncContextManager[None]]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes one service: its name, schema, routes, public paths and extra lifespan work."""
+
+    name: str
+    schema: str
+    version: str
+    migrations_dir: Path
+    routers: Sequence[APIRouter]
+    setup: ServiceSetup | None = None
+    public_paths: Collection[str] = field(default_factory=tuple)
+    max_body_bytes: int = 1_048_576
+
+
+def instance_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = await create_pool(settings.database_url, schema=definition.schema, max_size=settings.database_pool_size)
+        redis: Redis = Redis.from_url(
+            settings.redis_url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=15
+        )
+        bus = StreamBus(redis)
+        state = ServiceState(
+            service=definition.name,
+            schema=definition.schema,
+            settings=settings,
+            db=db,
+            redis=redis,
+            bus=bus,
+            consumers=ConsumerSet(redis, definition.name, instance_id()),
+            outbox=OutboxRelay(db, bus),
+        )
+        state.readiness_checks.update(default_checks(state))
+        state.consumers.add(canary_subscription(definition.name))
+        app.state.service = state
+        setup = definition.setup(app, state) if definition.setup else nullcontext()
+        try:
+            async with setup:
+                await state.consumers.start()
+                relay = asyncio.create_task(state.outbox.run(), name="outbox-relay")
+                log.info("service.started", environment=settings.storycam_env.value, port=settings.port)
+                try:
+                    yield
+                finally:
+                    state.outbox.stop()
+                    await state.consumers.stop()
+                    await asyncio.wait_for(relay, timeout=5)
+        finally:
+            await redis.aclose()
+            await db.close()
+            log.info("service.stopped")
+
+    docs = not settings.is_production
+    app = FastAPI(
+        title=f"storycam-{definition.name}",
+        version=definition.version,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    install_error_handlers(app)
+    app.include_router(probe_router(definition.name))
+    app.include_router(ops_router(definition.version))
+    for router in definition.routers:
+        app.include_router(router)
+    install_metrics(app)
+    public = {*PUBLIC_PROBE_PATHS, *definition.public_paths}
+    if docs:
+        public |= {"/docs", "/openapi.json", "/docs/oauth2-redirect"}
+    app.add_middleware(
+        ServiceAuthMiddleware,
+        secret=settings.internal_auth_secret.get_secret_value(),
+        public_paths=public,
+        max_body_bytes=definition.max_body_bytes,
+        max_skew_seconds=settings.internal_auth_max_skew_seconds,
+    )
+    instrument_app(app)
+    return app

@@ -1,0 +1,27 @@
+"""The asyncpg pool every service uses. Each service works in its own schema, set as the search path."""
+
+from __future__ import annotations
+
+import json
+
+import asyncpg
+
+
+async def _init_connection(connection: asyncpg.Connection) -> None:
+    # JSON columns come back as Python objects and go in from them.
+    for type_name in ("json", "jsonb"):
+        await connection.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(database_url: str, *, schema: str, max_size: int = 10) -> asyncpg.Pool:
+    """A lazy pool: it connects on first use, so a service starts (and reports not-ready) while PostgreSQL is away."""
+    pool = await asyncpg.create_pool(
+        database_url,
+        min_size=0,
+        max_size=max_size,
+        init=_init_connection,
+        server_settings={"search_path": f"{schema},public", "application_name": f"storycam-{schema}"},
+        command_timeout=30,
+    )
+    assert pool is not None
+    return pool

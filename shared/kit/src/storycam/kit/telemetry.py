@@ -1,0 +1,56 @@
+"""OpenTelemetry: one tracer provider per process, exporting OTLP over HTTP when an endpoint is configured.
+
+FastAPI, httpx, asyncpg and redis are instrumented, and :mod:`storycam.kit.bus` carries the trace context in
+every stream message, so one trace follows a user action across services.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.redis import RedisInstrumentor
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+from storycam.kit.logging import get_logger
+
+log = get_logger(__name__)
+
+# Probes and scrapes would drown the traces that matter.
+_EXCLUDED_URLS = "healthz,readyz,metrics"
+
+
+def setup_tracing(
+    service: str, *, otlp_endpoint: str | None, extra_processor: SpanProcessor | None = None
+) -> TracerProvider:
+    """Install the process-wide tracer provider and the client-library instrumentations (once per process)."""
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        provider = current
+    else:
+        provider = TracerProvider(resource=Resource.create({SERVICE_NAME: f"storycam-{service}"}))
+        if otlp_endpoint:
+            # Imported here: the exporter pulls in protobuf, which a service without OTLP never needs.
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            exporter = OTLPSpanExporter(endpoint=f"{otlp_endpoint.rstrip('/')}/v1/traces")
+            provider.add_span_processor(BatchSpanProcessor(exporter))
+            log.info("telemetry.otlp_enabled", endpoint=otlp_endpoint)
+        else:
+            log.info("telemetry.local_only", reason="OTEL_EXPORTER_OTLP_ENDPOINT is not set")
+        trace.set_tracer_provider(provider)
+    if extra_processor is not None:
+        provider.add_span_processor(extra_processor)
+    asyncpg_instrumentor = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]  # the package has no annotations
+    for instrumentor in (HTTPXClientInstrumentor(), asyncpg_instrumentor, RedisInstrumentor()):
+        if not instrumentor.is_instrumented_by_opentelemetry:
+            instrumentor.instrument(tracer_provider=provider)
+    return provider
+
+
+def instrument_app(app: FastAPI) -> None:
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=trace.get_tracer_provider(), excluded_urls=_EXCLUDED_URLS)
