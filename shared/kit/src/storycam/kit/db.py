@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+# What a repository works with: a connection of its own, or one the request borrowed from the pool.
+Connection = asyncpg.Connection | PoolConnectionProxy
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:

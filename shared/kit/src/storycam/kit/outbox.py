@@ -17,6 +17,7 @@ from opentelemetry import propagate
 from pydantic import BaseModel
 
 from storycam.kit.bus import StreamBus
+from storycam.kit.db import Connection
 from storycam.kit.logging import get_logger
 
 log = get_logger(__name__)
@@ -33,7 +34,7 @@ CREATE TABLE outbox (
 """
 
 
-async def enqueue(connection: asyncpg.Connection, stream: str, event: BaseModel) -> None:
+async def enqueue(connection: Connection, stream: str, event: BaseModel) -> None:
     """Store ``event`` for ``stream``; call inside the transaction whose commit should publish it."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)

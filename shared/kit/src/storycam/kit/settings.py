@@ -29,7 +29,8 @@ class Environment(StrEnum):
 class ServiceSettings(BaseSettings):
     """Variables shared by all four services. Field names are the upper-cased environment variables."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True, case_sensitive=False)
+    # An empty variable (``KEY=`` copied from .env.example) means "not set", never an empty value.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, case_sensitive=False, env_ignore_empty=True)
 
     storycam_env: Environment = Environment.DEVELOPMENT
     host: str = "127.0.0.1"

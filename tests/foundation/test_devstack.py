@@ -1,0 +1,87 @@
+"""``make dev`` on a machine without PostgreSQL or Redis: embedded servers, four ready services, clean Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+PORT_BASE = 18600
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _using(path: Path) -> list[dict[str, object]]:
+    """Processes whose command line names ``path`` (PostgreSQL daemonizes away from our process tree)."""
+    return [
+        p.info
+        for p in psutil.process_iter(["pid", "name", "cmdline"])
+        if str(path) in " ".join(p.info["cmdline"] or [])
+    ]
+
+
+def test_dev_brings_up_everything_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "storycam-dev"), "--data-dir", str(data_dir), "--port-base", str(PORT_BASE)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # like a terminal: Ctrl-C goes to the whole process group
+    )
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 90
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if "services ready in" in line:
+                break
+        ready = [line for line in output if "services ready in" in line]
+        assert ready, "".join(output[-40:])
+        seconds = float(re.search(r"ready in ([\d.]+) s", ready[0]).group(1))
+        assert seconds < 60
+
+        for n, name in enumerate(("gateway", "story", "media", "payments")):
+            response = httpx.get(f"http://127.0.0.1:{PORT_BASE + n}/readyz", timeout=5)
+            assert response.status_code == 200
+            assert response.json()["service"] == name
+        children = _descendants(process.pid)
+        assert len(children) >= 5  # four services and Valkey (and their helpers)
+        assert _using(data_dir / "postgres"), "embedded PostgreSQL is not running"
+
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+        remaining = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+        assert remaining == [], f"left behind: {[(c.pid, c.name()) for c in remaining]}"
+        assert _using(data_dir) == [], "a process still uses the data directory"
+        assert (data_dir / "postgres" / "PG_VERSION").exists(), "PostgreSQL data must survive a restart"
+        assert any((data_dir / "valkey").iterdir())
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
