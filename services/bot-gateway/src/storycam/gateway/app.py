@@ -1,21 +1,81 @@
-"""The gateway service's FastAPI app."""
+"""The gateway's FastAPI app: the webhook, the update workers, the outbound sender, polling when asked."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from storycam.gateway import __version__
+from storycam.gateway.bot.dispatcher import build_dispatcher
+from storycam.gateway.ingress.handling import UpdateDispatch
+from storycam.gateway.ingress.journal import UpdateJournal
+from storycam.gateway.ingress.leases import PartitionLeases
+from storycam.gateway.ingress.polling import UpdatePoller
+from storycam.gateway.ingress.webhook import router as webhook_router
+from storycam.gateway.ingress.workers import UpdateWorkers
+from storycam.gateway.outbound.requests import outbound_subscription
 from storycam.gateway.settings import GatewaySettings
-from storycam.kit.app import ServiceDefinition, create_app
+from storycam.gateway.telegram import create_bot, rate_limiter, webhook_secret
+from storycam.kit.app import ServiceDefinition, create_app, instance_id
+from storycam.kit.logging import get_logger
+from storycam.kit.state import ServiceState
+
+log = get_logger(__name__)
+
+
+@asynccontextmanager
+async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None]:
+    settings = state.settings
+    assert isinstance(settings, GatewaySettings)
+    limiter = rate_limiter(settings)
+    bot = create_bot(settings, state.redis, limiter)
+    dispatcher = build_dispatcher(state, settings, limiter)
+    journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)
+    app.state.bot = bot
+    app.state.dispatcher = dispatcher
+    app.state.journal = journal
+    app.state.webhook_secret = webhook_secret(settings).encode()
+
+    holder = instance_id()
+    workers = UpdateWorkers(
+        state.redis,
+        PartitionLeases(state.redis, holder, settings.partition_lease_seconds),
+        settings.ingress_partitions,
+        UpdateDispatch(bot, dispatcher, state),
+        attempts=settings.update_attempts,
+    )
+    app.state.workers = workers
+    tasks = [asyncio.create_task(workers.run(), name="update-workers")]
+    poller: UpdatePoller | None = None
+    if settings.telegram_bot_token is not None and settings.public_base_url is None:
+        poller = UpdatePoller(bot, state.redis, journal, holder)
+        tasks.append(asyncio.create_task(poller.run(), name="update-poller"))
+        log.info("telegram.polling", reason="TELEGRAM_BOT_TOKEN is set and PUBLIC_BASE_URL is not")
+    state.consumers.add(outbound_subscription(bot, state))
+    try:
+        yield
+    finally:
+        workers.stop()
+        if poller is not None:
+            poller.stop()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=15)
+        await bot.session.close()
+
 
 DEFINITION = ServiceDefinition(
     name="gateway",
     schema="gateway",
     version=__version__,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(),
+    routers=(webhook_router,),
+    setup=gateway_setup,
     public_paths=("/telegram/webhook",),
 )
 

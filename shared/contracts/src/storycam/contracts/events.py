@@ -16,6 +16,8 @@ class Streams:
     """Redis stream keys. A consumer's dead letters go to ``<stream>.dead``."""
 
     OPS_CANARY = "ops.canary"
+    TELEGRAM_OUTBOUND = "telegram.outbound"
+    USERS_ERASURE = "users.erasure"
 
 
 class CanaryPing(Contract):

@@ -268,32 +268,30 @@ class StreamConsumer(Generic[T]):
     async def _dead_letter(
         self, entry_id: str, fields: dict[str, str], reason: str, deliveries: int, errors_key: str
     ) -> None:
-        sub = self.sub
-        record: dict[Any, Any] = {
-            **fields,
-            "original_stream": sub.stream,
-            "original_id": entry_id,
-            "group": sub.group,
-            "error": reason,
-            "deliveries": deliveries,
-            "dead_at": datetime.now(UTC).isoformat(),
-        }
-        # One transaction: the entry is either still pending here or safely in the dead-letter stream.
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(sub.dead_letter_stream, record, maxlen=100_000, approximate=True)
-            pipe.xack(sub.stream, sub.group, entry_id)
-            pipe.hdel(errors_key, entry_id)
-            await pipe.execute()
-        DEAD_LETTERS.labels(sub.stream, sub.group).inc()
-        HANDLED.labels(sub.stream, sub.group, "dead_lettered").inc()
-        log.error(
-            "bus.dead_lettered",
-            stream=sub.stream,
-            group=sub.group,
-            entry_id=entry_id,
-            deliveries=deliveries,
-            error=reason,
-        )
+        await dead_letter(self.redis, self.sub.stream, self.sub.group, entry_id, fields, reason, deliveries)
+        await self.redis.hdel(errors_key, entry_id)
+
+
+async def dead_letter(
+    redis: Redis, stream: str, group: str, entry_id: str, fields: dict[str, str], reason: str, deliveries: int
+) -> None:
+    """Move an entry to ``<stream>.dead`` with why, and ack it, in one transaction: never lost, never looping."""
+    record: dict[Any, Any] = {
+        **fields,
+        "original_stream": stream,
+        "original_id": entry_id,
+        "group": group,
+        "error": reason,
+        "deliveries": deliveries,
+        "dead_at": datetime.now(UTC).isoformat(),
+    }
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.xadd(stream + DEAD_LETTER_SUFFIX, record, maxlen=100_000, approximate=True)
+        pipe.xack(stream, group, entry_id)
+        await pipe.execute()
+    DEAD_LETTERS.labels(stream, group).inc()
+    HANDLED.labels(stream, group, "dead_lettered").inc()
+    log.error("bus.dead_lettered", stream=stream, group=group, entry_id=entry_id, deliveries=deliveries, error=reason)
 
 
 class ConsumerSet:

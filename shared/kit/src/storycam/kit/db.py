@@ -7,8 +7,10 @@ import json
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-# What a repository works with: a connection of its own, or one the request borrowed from the pool.
+# A connection of its own, or one borrowed from the pool (inside a transaction, say).
 Connection = asyncpg.Connection | PoolConnectionProxy
+# What a repository runs a query on: a connection, or the pool itself for a single statement.
+Executor = Connection | asyncpg.Pool
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:

@@ -1,0 +1,16 @@
+"""Anything no other handler took: a helpful answer, never silence."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import Message
+
+from storycam.gateway.bot.keyboards import main_menu
+from storycam.gateway.bot.texts import Language, text
+
+router = Router(name="fallback")
+
+
+@router.message()
+async def unknown(message: Message, language: Language) -> None:
+    await message.answer(text(language, "unknown"), reply_markup=main_menu(language))

@@ -1,0 +1,39 @@
+"""Handing one journaled update to the dispatcher, and what counts as done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+
+from storycam.gateway.ingress.journal import chat_of
+from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
+from storycam.gateway.outbound.undeliverable import is_undeliverable
+from storycam.gateway.users import repository as users
+from storycam.kit.logging import get_logger
+from storycam.kit.state import ServiceState
+
+log = get_logger(__name__)
+
+
+class UpdateDispatch:
+    def __init__(self, bot: Bot, dispatcher: Dispatcher, state: ServiceState) -> None:
+        self._bot = bot
+        self._dispatcher = dispatcher
+        self._state = state
+
+    async def __call__(self, update: dict[str, Any]) -> None:
+        token = CURRENT_HANDLING.set(Handling(key=f"update:{update['update_id']}"))
+        try:
+            await self._dispatcher.feed_raw_update(self._bot, update)
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            if not is_undeliverable(exc):
+                raise
+            # The user blocked the bot or the chat is gone: nothing to retry; remember it and move on.
+            chat = chat_of(update)
+            log.info("telegram.undeliverable", chat_id=chat, reason=exc.message)
+            if chat is not None and chat > 0:
+                await users.mark_unreachable(self._state.db, chat, exc.message[:200])
+        finally:
+            CURRENT_HANDLING.reset(token)

@@ -1,0 +1,83 @@
+"""Messages other services ask the gateway to send (the ``telegram.outbound`` stream)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, URLInputFile
+
+from storycam.contracts.events import Streams
+from storycam.contracts.telegram import OutboundMessage
+from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
+from storycam.gateway.outbound.undeliverable import is_undeliverable
+from storycam.gateway.users import repository as users
+from storycam.kit.bus import Delivery, Subscription
+from storycam.kit.logging import get_logger
+from storycam.kit.state import ServiceState
+
+log = get_logger(__name__)
+_EDIT_TTL_SECONDS = 24 * 3600
+
+
+def _markup(request: OutboundMessage) -> InlineKeyboardMarkup | None:
+    if not request.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.callback_data, url=b.url) for b in row]
+            for row in request.buttons
+        ]
+    )
+
+
+class OutboundSender:
+    def __init__(self, bot: Bot, state: ServiceState) -> None:
+        self._bot = bot
+        self._state = state
+
+    async def __call__(self, request: OutboundMessage, _: Delivery) -> None:
+        token = CURRENT_HANDLING.set(Handling(key=f"outbound:{request.request_id}"))
+        try:
+            await self._send(request)
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            if not is_undeliverable(exc):
+                raise
+            log.info("telegram.undeliverable", chat_id=request.chat_id, reason=exc.message)
+            if request.chat_id > 0:
+                await users.mark_unreachable(self._state.db, request.chat_id, exc.message[:200])
+        finally:
+            CURRENT_HANDLING.reset(token)
+
+    async def _send(self, request: OutboundMessage) -> None:
+        markup = _markup(request)
+        edit_key = f"telegram:edit:{request.chat_id}:{request.edit_key}" if request.edit_key else None
+        if edit_key and request.text and not (request.photo_url or request.video_url):
+            message_id = await self._state.redis.get(edit_key)
+            if message_id is not None:
+                await self._bot.edit_message_text(
+                    text=request.text, chat_id=request.chat_id, message_id=int(message_id), reply_markup=markup
+                )
+                return
+        sent: Message
+        if request.video_url:
+            sent = await self._bot.send_video(
+                request.chat_id, URLInputFile(request.video_url), caption=request.text, reply_markup=markup
+            )
+        elif request.photo_url:
+            sent = await self._bot.send_photo(
+                request.chat_id, URLInputFile(request.photo_url), caption=request.text, reply_markup=markup
+            )
+        else:
+            sent = await self._bot.send_message(request.chat_id, request.text or "", reply_markup=markup)
+        if edit_key:
+            await self._state.redis.set(edit_key, sent.message_id, ex=_EDIT_TTL_SECONDS)
+
+
+def outbound_subscription(bot: Bot, state: ServiceState) -> Subscription[OutboundMessage]:
+    return Subscription(
+        stream=Streams.TELEGRAM_OUTBOUND,
+        group="gateway.outbound",
+        schema=OutboundMessage,
+        handler=OutboundSender(bot, state),
+        start_id="0",
+    )
