@@ -7,7 +7,7 @@ UV := $(TOOLS)/venv/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced
 
-.PHONY: dev test lint format bench clean install
+.PHONY: dev test test-tools lint format bench clean install
 
 # uv itself comes from PyPI, into a private venv, so a machine needs nothing but Python 3.11+ and make.
 $(UV):
@@ -21,10 +21,20 @@ $(STAMP): $(UV) uv.lock pyproject.toml $(wildcard shared/*/pyproject.toml servic
 
 install: $(STAMP)
 
+# What the tests need from the system: Chromium for the web chat test, promtool for the alert rules.
+# Debian's packages, installed once (as root, or through sudo) when missing.
+SYSTEM_TEST_TOOLS := /usr/bin/chromium /usr/bin/promtool
+$(SYSTEM_TEST_TOOLS):
+	@command -v apt-get >/dev/null || { echo "Install Chromium and Prometheus' promtool with your package manager"; exit 1; }
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends chromium prometheus
+
+test-tools: $(SYSTEM_TEST_TOOLS)
+
 dev: $(STAMP)
 	$(VENV)/bin/storycam-dev
 
-test: $(STAMP)
+test: $(STAMP) test-tools
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)

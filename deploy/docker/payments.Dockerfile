@@ -24,8 +24,9 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 COPY pyproject.toml uv.lock ./
 COPY shared/ shared/
 COPY services/payments/ services/payments/
-RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-editable --package storycam-payments
+# No cache for this step: uv keys the wheels it builds from a local directory on pyproject.toml, so a cached
+# build would ship the previous code after a change to the sources alone.
+RUN uv sync --frozen --no-dev --no-editable --no-cache --package storycam-payments
 
 # ---- runtime ----------------------------------------------------------------------------------------------
 FROM python:3.11.16-slim-trixie AS runtime

@@ -14,7 +14,7 @@ import pytest
 
 from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database
 from storycam.kit.migrations import upgrade
-from tests.support.services import BY_NAME, build, running
+from tests.support.services import BY_NAME, build, head_revision, running
 
 pytestmark = pytest.mark.slow
 
@@ -80,4 +80,4 @@ async def test_readyz_follows_postgres_down_and_back(redis_url: str, own_postgre
         await _ready_within(client, 200)
         # And the service really works again, not only the probe.
         about = await client.get("/internal/v1/about")
-        assert about.json()["schema_revision"] == "0001"
+        assert about.json()["schema_revision"] == head_revision(service)

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from storycam.contracts.events import Streams
 from storycam.kit.health import PUBLIC_PROBE_PATHS
 from storycam.kit.service_auth import CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, ServiceAuth
-from tests.support.services import SERVICE_MODULES, TEST_SECRET, ServiceModule, build, running
+from tests.support.services import SERVICE_MODULES, TEST_SECRET, ServiceModule, build, head_revision, running
 
 DOCS = {"/docs", "/openapi.json", "/docs/oauth2-redirect"}
 
@@ -57,7 +57,7 @@ async def test_signed_requests_pass_and_public_probes_need_no_signature(
         about = await signed.get("/internal/v1/about")
         assert about.status_code == 200
         assert about.json()["service"] == service.name
-        assert about.json()["schema_revision"] == "0001"
+        assert about.json()["schema_revision"] == head_revision(service)
         for path in PUBLIC_PROBE_PATHS:
             response = await signed.get(path, auth=None)
             assert response.status_code == 200, path

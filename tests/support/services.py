@@ -54,8 +54,21 @@ def migrations_dir(service: ServiceModule) -> Path:
     return service.definition.migrations_dir
 
 
+# Tests never reach a real outside host: every external API points at a closed local port unless a test
+# points it at its emulator or respx stub.
+_NOWHERE = "http://127.0.0.1:9"
+_EXTERNAL_BASES = {
+    "telegram_api_base": _NOWHERE,
+    "openai_base_url": f"{_NOWHERE}/v1",
+    "xai_base_url": f"{_NOWHERE}/v1",
+    "yookassa_api_base": f"{_NOWHERE}/v3",
+}
+
+
 def make_settings(service: ServiceModule, database_url: str, redis_url: str, **overrides: Any) -> ServiceSettings:
+    fields = service.settings_cls.model_fields
     values: dict[str, Any] = {
+        **{name: url for name, url in _EXTERNAL_BASES.items() if name in fields},
         "storycam_env": "test",
         "database_url": database_url,
         "redis_url": redis_url,
@@ -63,6 +76,17 @@ def make_settings(service: ServiceModule, database_url: str, redis_url: str, **o
         **overrides,
     }
     return service.settings_cls(**values)
+
+
+def head_revision(service: ServiceModule) -> str:
+    from alembic.script import ScriptDirectory
+
+    from storycam.kit.migrations import alembic_config
+
+    config = alembic_config("postgresql://unused/unused", service.schema, service.definition.migrations_dir)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
 
 
 def build(service: ServiceModule, database_url: str, redis_url: str, **overrides: Any) -> FastAPI:

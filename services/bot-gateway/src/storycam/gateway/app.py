@@ -50,7 +50,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
         attempts=settings.update_attempts,
     )
     app.state.workers = workers
-    tasks = [asyncio.create_task(workers.run(), name="update-workers")]
+    tasks = [asyncio.create_task(workers.run(), name="update-workers")] if settings.update_workers else []
     poller: UpdatePoller | None = None
     if settings.telegram_bot_token is not None and settings.public_base_url is None:
         poller = UpdatePoller(bot, state.redis, journal, holder)

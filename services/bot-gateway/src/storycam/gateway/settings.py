@@ -22,6 +22,8 @@ class GatewaySettings(ServiceSettings):
     payments_url: str = "http://127.0.0.1:8003"
 
     # Ingress: updates are spread over partitions by chat; one worker at a time owns a partition.
+    # A replica may run only the webhook (update_workers=false) to scale ingress apart from handling.
+    update_workers: bool = True
     ingress_partitions: int = Field(default=16, ge=1, le=1024)
     partition_lease_seconds: float = Field(default=10.0, gt=0)
     update_attempts: int = Field(default=3, ge=1, le=20)

@@ -30,5 +30,11 @@ def build_dispatcher(state: ServiceState, settings: GatewaySettings, limiter: Mo
     )
     dispatcher.update.outer_middleware(UserContext())
     # The fallback router goes last: it answers whatever the feature routers did not take.
-    dispatcher.include_routers(menu.router, features.router, account.router, support.router, fallback.router)
+    dispatcher.include_routers(
+        menu.build_router(),
+        features.build_router(),
+        account.build_router(),
+        support.build_router(),
+        fallback.build_router(),
+    )
     return dispatcher

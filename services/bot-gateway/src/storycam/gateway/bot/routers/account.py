@@ -19,15 +19,12 @@ from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
 
 log = get_logger(__name__)
-router = Router(name="account")
 
 
-@router.message(Command("language"))
 async def choose_language(message: Message, language: Language) -> None:
     await message.answer(text(language, "language.choose"), reply_markup=languages())
 
 
-@router.callback_query(ChooseLanguage.filter())
 async def language_chosen(query: CallbackQuery, callback_data: ChooseLanguage, state: ServiceState) -> None:
     await users.choose_language(state.db, query.from_user.id, callback_data.language)
     await query.answer(text(callback_data.language, "language.changed"))
@@ -35,17 +32,14 @@ async def language_chosen(query: CallbackQuery, callback_data: ChooseLanguage, s
         await query.message.answer(text(callback_data.language, "language.changed"))
 
 
-@router.message(Command("privacy"))
 async def privacy(message: Message, language: Language) -> None:
     await message.answer(text(language, "privacy"))
 
 
-@router.message(Command("delete_me"))
 async def ask_erasure(message: Message, language: Language) -> None:
     await message.answer(text(language, "delete.confirm"), reply_markup=confirm_erasure(language))
 
 
-@router.callback_query(ConfirmErasure.filter())
 async def erasure_answered(
     query: CallbackQuery, callback_data: ConfirmErasure, language: Language, state: ServiceState
 ) -> None:
@@ -65,3 +59,13 @@ async def erasure_answered(
     await query.answer()
     if query.message is not None:
         await query.message.answer(text(language, "delete.done"))
+
+
+def build_router() -> Router:
+    router = Router(name="account")
+    router.message.register(choose_language, Command("language"))
+    router.callback_query.register(language_chosen, ChooseLanguage.filter())
+    router.message.register(privacy, Command("privacy"))
+    router.message.register(ask_erasure, Command("delete_me"))
+    router.callback_query.register(erasure_answered, ConfirmErasure.filter())
+    return router

@@ -9,19 +9,22 @@ from aiogram.types import CallbackQuery, Message
 from storycam.gateway.bot.keyboards import Menu
 from storycam.gateway.bot.texts import Language, text
 
-router = Router(name="features")
-
 _COMING = {"stories": "coming.stories", "kisscam": "coming.kisscam", "premium": "coming.premium"}
 
 
-@router.message(Command("stories", "kisscam", "premium"))
 async def feature_command(message: Message, language: Language) -> None:
     command = (message.text or "").split()[0].lstrip("/").split("@")[0]
     await message.answer(text(language, _COMING[command]))
 
 
-@router.callback_query(Menu.filter(F.item.in_({"stories", "kisscam", "premium"})))
 async def feature_from_menu(query: CallbackQuery, callback_data: Menu, language: Language) -> None:
     await query.answer()
     if query.message is not None:
         await query.message.answer(text(language, _COMING[callback_data.item]))
+
+
+def build_router() -> Router:
+    router = Router(name="features")
+    router.message.register(feature_command, Command("stories", "kisscam", "premium"))
+    router.callback_query.register(feature_from_menu, Menu.filter(F.item.in_({"stories", "kisscam", "premium"})))
+    return router

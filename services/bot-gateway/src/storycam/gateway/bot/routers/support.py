@@ -12,8 +12,6 @@ from aiogram.types import Message
 
 from storycam.gateway.bot.texts import Language, text
 
-router = Router(name="support")
-
 
 @dataclass(frozen=True)
 class SupportHours:
@@ -40,6 +38,11 @@ class SupportHours:
         return text(language, "support.closed", when=when)
 
 
-@router.message(Command("support"))
 async def support(message: Message, language: Language, support_hours: SupportHours) -> None:
     await message.answer(support_hours.describe(language, datetime.now(tz=support_hours.timezone)))
+
+
+def build_router() -> Router:
+    router = Router(name="support")
+    router.message.register(support, Command("support"))
+    return router
