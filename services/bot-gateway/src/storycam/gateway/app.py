@@ -32,7 +32,7 @@ log = get_logger(__name__)
 async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None]:
     settings = state.settings
     assert isinstance(settings, GatewaySettings)
-    limiter = rate_limiter(settings)
+    limiter = rate_limiter(settings, state.redis)
     bot = create_bot(settings, state.redis, limiter)
     dispatcher = build_dispatcher(state, settings, limiter)
     journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storycam.gateway.app import DEFINITION
+from storycam.gateway.registration import COMMANDS_OF_GATEWAY
 from storycam.gateway.settings import GatewaySettings
 from storycam.kit.cli import run_service_cli
 from storycam.kit.logging import get_logger
@@ -19,4 +20,4 @@ def announce(settings: ServiceSettings) -> None:
 
 
 def main() -> None:
-    run_service_cli(DEFINITION, GatewaySettings, announce)
+    run_service_cli(DEFINITION, GatewaySettings, announce, commands=COMMANDS_OF_GATEWAY)

@@ -22,8 +22,14 @@ from storycam.gateway.settings import GatewaySettings
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"]
 
 
-def rate_limiter(settings: GatewaySettings) -> MovingWindowRateLimiter:
-    storage = RedisStorage(f"async+{settings.redis_url}", implementation="redispy", key_prefix="storycam:limits")
+def rate_limiter(settings: GatewaySettings, redis: Redis) -> MovingWindowRateLimiter:
+    """Moving-window limits kept in Redis, over the service's own connection pool (closed with it)."""
+    storage = RedisStorage(
+        f"async+{settings.redis_url}",
+        implementation="redispy",
+        key_prefix="storycam:limits",
+        connection_pool=redis.connection_pool,
+    )
     return MovingWindowRateLimiter(storage)
 
 

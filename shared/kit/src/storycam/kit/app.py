@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from storycam.kit.bus import ConsumerSet, StreamBus
 from storycam.kit.db import create_pool
@@ -52,9 +52,16 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = await create_pool(settings.database_url, schema=definition.schema, max_size=settings.database_pool_size)
-        redis: Redis = Redis.from_url(
-            settings.redis_url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=15
+        # A blocking pool: under a burst, callers wait a moment for a connection instead of failing.
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url,
+            max_connections=settings.redis_pool_size,
+            timeout=5,
+            socket_connect_timeout=2,
+            socket_timeout=10,
+            health_check_interval=15,
         )
+        redis: Redis = Redis(connection_pool=pool)
         bus = StreamBus(redis)
         state = ServiceState(
             service=definition.name,
@@ -83,6 +90,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
                     await asyncio.wait_for(relay, timeout=5)
         finally:
             await redis.aclose()
+            await pool.aclose()
             await db.close()
             log.info("service.stopped")
 

@@ -152,6 +152,12 @@ class StreamConsumer(Generic[T]):
                     await asyncio.sleep(0)
             except asyncio.CancelledError:
                 raise
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # The stream or group is gone (Redis flushed, or restarted without persistence): make it again.
+                log.warning("bus.group_recreated", stream=sub.stream, group=sub.group)
+                await ensure_group(self.redis, sub.stream, sub.group, sub.start_id)
             except (RedisError, OSError) as exc:
                 # Redis away: keep trying with a capped back-off; the entries wait safely in the stream.
                 log.warning("bus.redis_unavailable", stream=sub.stream, error=str(exc), retry_in=backoff)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
@@ -17,18 +19,29 @@ from storycam.kit.telemetry import setup_tracing
 log = get_logger(__name__)
 
 
+@dataclass(frozen=True)
+class Command:
+    """A one-off operator command of a service (``storycam-gateway register``, say)."""
+
+    help: str
+    run: Callable[[ServiceSettings], Coroutine[Any, Any, int]]
+
+
 def run_service_cli(
     definition: ServiceDefinition,
     settings_cls: type[ServiceSettings],
     announce: Callable[[ServiceSettings], None] | None = None,
     argv: Sequence[str] | None = None,
+    commands: Mapping[str, Command] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(
         prog=f"storycam-{definition.name}", description=f"Storycam {definition.name} service"
     )
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="run the HTTP service (the default)")
-    commands.add_parser("migrate", help=f"apply the migrations of the {definition.schema!r} schema, then exit")
+    subcommands = parser.add_subparsers(dest="command")
+    subcommands.add_parser("serve", help="run the HTTP service (the default)")
+    subcommands.add_parser("migrate", help=f"apply the migrations of the {definition.schema!r} schema, then exit")
+    for name, command in (commands or {}).items():
+        subcommands.add_parser(name, help=command.help)
     args = parser.parse_args(argv)
 
     settings = load_settings(settings_cls)
@@ -37,6 +50,8 @@ def run_service_cli(
         upgrade(settings.database_url, definition.schema, definition.migrations_dir)
         log.info("migrations.applied", schema=definition.schema)
         return
+    if commands and args.command in commands:
+        raise SystemExit(asyncio.run(commands[args.command].run(settings)))
     setup_tracing(definition.name, otlp_endpoint=settings.otel_exporter_otlp_endpoint)
     if announce is not None:
         announce(settings)

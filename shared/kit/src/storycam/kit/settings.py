@@ -41,6 +41,7 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     redis_url: str = "redis://127.0.0.1:6379/0"
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    redis_pool_size: int = Field(default=64, ge=4, le=1000)
 
     internal_auth_secret: SecretStr = SecretStr(DEVELOPMENT_INTERNAL_SECRET)
     internal_auth_max_skew_seconds: int = Field(default=30, ge=1, le=300)

@@ -18,7 +18,7 @@ from storycam.kit.state import ServiceState
 def build_dispatcher(state: ServiceState, settings: GatewaySettings, limiter: MovingWindowRateLimiter) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=RedisStorage(state.redis),  # conversation state shared by every replica
-        state=state,
+        service=state,  # not `state`: aiogram hands handlers their FSM context under that name
         support_hours=SupportHours(
             ZoneInfo(settings.support_timezone), settings.support_opens_at_hour, settings.support_closes_at_hour
         ),

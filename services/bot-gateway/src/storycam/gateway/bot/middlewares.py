@@ -51,8 +51,8 @@ class UserContext(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: TelegramUser | None = data.get("event_from_user")
         if sender is not None and not sender.is_bot:
-            state: ServiceState = data["state"]
-            user = await users.upsert_seen(state.db, sender.id, language_of(sender.language_code))
+            service: ServiceState = data["service"]
+            user = await users.upsert_seen(service.db, sender.id, language_of(sender.language_code))
             data["user"] = user
             data["language"] = user.language
         else:

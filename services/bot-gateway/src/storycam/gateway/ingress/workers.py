@@ -21,7 +21,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Gauge
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from storycam.gateway.ingress.journal import GROUP, stream_name
 from storycam.gateway.ingress.leases import PartitionLeases
@@ -131,7 +131,16 @@ class UpdateWorkers:
         await ensure_group(self._redis, stream, GROUP, start_id="0")
         await self._finish_pending(partition, stream, consumer)
         while True:
-            reply: Any = await self._redis.xreadgroup(GROUP, consumer, {stream: ">"}, count=16, block=self._block_ms)
+            try:
+                reply: Any = await self._redis.xreadgroup(
+                    GROUP, consumer, {stream: ">"}, count=16, block=self._block_ms
+                )
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                log.warning("ingress.group_recreated", stream=stream)  # Redis lost the stream (flushed, restarted)
+                await ensure_group(self._redis, stream, GROUP, start_id="0")
+                continue
             for _stream, entries in reply or []:
                 for entry_id, fields in entries:
                     await self._handle_entry(partition, stream, entry_id.decode(), fields, deliveries=1)

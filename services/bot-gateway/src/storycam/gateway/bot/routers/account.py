@@ -25,8 +25,8 @@ async def choose_language(message: Message, language: Language) -> None:
     await message.answer(text(language, "language.choose"), reply_markup=languages())
 
 
-async def language_chosen(query: CallbackQuery, callback_data: ChooseLanguage, state: ServiceState) -> None:
-    await users.choose_language(state.db, query.from_user.id, callback_data.language)
+async def language_chosen(query: CallbackQuery, callback_data: ChooseLanguage, service: ServiceState) -> None:
+    await users.choose_language(service.db, query.from_user.id, callback_data.language)
     await query.answer(text(callback_data.language, "language.changed"))
     if query.message is not None:
         await query.message.answer(text(callback_data.language, "language.changed"))
@@ -41,7 +41,7 @@ async def ask_erasure(message: Message, language: Language) -> None:
 
 
 async def erasure_answered(
-    query: CallbackQuery, callback_data: ConfirmErasure, language: Language, state: ServiceState
+    query: CallbackQuery, callback_data: ConfirmErasure, language: Language, service: ServiceState
 ) -> None:
     if not callback_data.confirmed:
         await query.answer()
@@ -51,10 +51,10 @@ async def erasure_answered(
     user_id = query.from_user.id
     request = UserErasureRequested(request_id=uuid.uuid4(), user_id=user_id, requested_at=datetime.now(UTC))
     # The user's row goes and the erasure event is written in one transaction: every service hears of it.
-    async with state.db.acquire() as connection, connection.transaction():
+    async with service.db.acquire() as connection, connection.transaction():
         await users.delete(connection, user_id)
         await outbox.enqueue(connection, Streams.USERS_ERASURE, request)
-    state.outbox.wake()
+    service.outbox.wake()
     log.info("user.erasure_requested", request_id=str(request.request_id))
     await query.answer()
     if query.message is not None:

@@ -1,0 +1,222 @@
+"""Ingress benchmark: the gateway's durable webhook against aiogram's SimpleRequestHandler, in one run.
+
+Both serve the same dispatcher (same handlers and middlewares) against the same Telegram stub, with the same
+PostgreSQL and Redis. Measured: webhook answers per second under a closed loop of 64 clients, and webhook-answer
+latency (from when each request was due) under an open loop of 500 updates/s. For the gateway, also how fast its
+workers finish handling what was journaled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from redis import Redis
+
+from bench.ingress.load import LoadResult, UpdateFactory, closed_loop, open_loop
+from bench.report import write_section
+from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database_sync
+from storycam.gateway.settings import GatewaySettings
+from storycam.gateway.telegram import webhook_secret
+from storycam.kit.migrations import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CONCURRENCY = 64
+THROUGHPUT_SECONDS = 10.0
+RATE = 500.0
+RATE_SECONDS = 10.0
+CHATS = 1000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _datastores() -> Iterator[tuple[str, str]]:
+    """PostgreSQL and Redis: the given ones (a bench database and Redis db 12), or embedded ones."""
+    with contextlib.ExitStack() as stack:
+        admin = os.environ.get("DATABASE_URL")
+        if not admin:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="storycam-bench-"))
+            postgres = EmbeddedPostgres(Path(tmp) / "pg")
+            postgres.start()
+            stack.callback(postgres.stop)
+            admin = postgres.url("postgres")
+        ensure_database_sync(admin, "storycam_bench")
+        database = urlunsplit(urlsplit(admin)._replace(path="/storycam_bench"))
+        redis_url = os.environ.get("REDIS_URL")
+        if redis_url:
+            redis_url = urlunsplit(urlsplit(redis_url)._replace(path="/12"))
+        else:
+            valkey = EmbeddedValkey(Path(stack.enter_context(tempfile.TemporaryDirectory())), port=6393, persist=False)
+            valkey.start()
+            stack.callback(valkey.stop)
+            redis_url = valkey.url
+        yield database, redis_url
+
+
+LOGS = ROOT / "bench" / "results"
+
+
+@contextlib.contextmanager
+def _process(args: list[str], env: dict[str, str], log_name: str) -> Iterator[subprocess.Popen[bytes]]:
+    LOGS.mkdir(exist_ok=True)
+    log = (LOGS / f"{log_name}.log").open("wb")
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def _handled(redis: Redis) -> int:
+    """Entries the gateway workers have acked, over every partition."""
+    total = 0
+    for key in redis.scan_iter(match="telegram.updates.*"):
+        if key.endswith(b".dead"):
+            continue
+        for group in redis.xinfo_groups(key):
+            total += int(group.get("entries-read") or 0) - int(group["pending"])
+    return total
+
+
+@dataclass
+class Measured:
+    name: str
+    throughput: LoadResult
+    at_rate: LoadResult
+    handled_per_second: float | None = None
+
+
+async def _measure(name: str, url: str, secret: str, first_id: int) -> Measured:
+    updates = UpdateFactory(CHATS, first_id)
+    await closed_loop(url, secret, updates, concurrency=8, seconds=2)  # warm up
+    throughput = await closed_loop(url, secret, updates, concurrency=CONCURRENCY, seconds=THROUGHPUT_SECONDS)
+    at_rate = await open_loop(url, secret, updates, rate=RATE, seconds=RATE_SECONDS)
+    return Measured(name, throughput, at_rate)
+
+
+def main() -> None:
+    with _datastores() as (database_url, redis_url):
+        upgrade(database_url, "gateway", ROOT / "services/bot-gateway/src/storycam/gateway/migrations")
+        redis = Redis.from_url(redis_url)
+        stub_port, gateway_port, baseline_port = _free_port(), _free_port(), _free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "TELEGRAM_API_BASE": f"http://127.0.0.1:{stub_port}",
+            "STORYCAM_ENV": "development",
+            "LOG_LEVEL": "WARNING",
+            # Measure the ingress, not Telegram's limits: the stub has none, and neither do we here.
+            "TELEGRAM_MESSAGES_PER_SECOND": "1000000",
+            "TELEGRAM_PRIVATE_CHAT_PER_SECOND": "1000000",
+            "USER_UPDATES_PER_WINDOW": "1000000",
+        }
+        env.pop("TELEGRAM_BOT_TOKEN", None)
+        env.pop("PUBLIC_BASE_URL", None)
+        secret = webhook_secret(GatewaySettings())  # both servers derive it from the same environment
+        results: list[Measured] = []
+        with _process([sys.executable, "-m", "bench.ingress.telegram_stub", str(stub_port)], env, "telegram-stub"):
+            time.sleep(1)
+            redis.flushdb()
+            # As deployed under load: webhook replicas apart from worker replicas (UPDATE_WORKERS), here one each.
+            workers_port = _free_port()
+            with (
+                _process(
+                    [str(BIN / "storycam-gateway"), "serve"],
+                    {**env, "PORT": str(gateway_port), "UPDATE_WORKERS": "false"},
+                    "gateway-webhook",
+                ),
+                _process(
+                    [str(BIN / "storycam-gateway"), "serve"], {**env, "PORT": str(workers_port)}, "gateway-workers"
+                ),
+            ):
+                _wait_for(f"http://127.0.0.1:{gateway_port}/readyz")
+                _wait_for(f"http://127.0.0.1:{workers_port}/readyz")
+                started = time.perf_counter()
+                measured = asyncio.run(
+                    _measure(
+                        "gateway: webhook replica (journal) + worker replica",
+                        f"http://127.0.0.1:{gateway_port}/telegram/webhook",
+                        secret,
+                        1,
+                    )
+                )
+                total = measured.throughput.ok + measured.at_rate.ok
+                while _handled(redis) < total and time.perf_counter() - started < 180:
+                    time.sleep(0.5)
+                measured.handled_per_second = _handled(redis) / (time.perf_counter() - started)
+                results.append(measured)
+            redis.flushdb()
+            with _process([sys.executable, "-m", "bench.ingress.baseline", str(baseline_port)], env, "baseline"):
+                _wait_for(f"http://127.0.0.1:{baseline_port}/telegram/webhook")
+                results.append(
+                    asyncio.run(
+                        _measure(
+                            "aiogram SimpleRequestHandler (baseline)",
+                            f"http://127.0.0.1:{baseline_port}/telegram/webhook",
+                            secret,
+                            10_000_000,
+                        )
+                    )
+                )
+            redis.flushdb()
+        _report(results)
+
+
+def _report(results: list[Measured]) -> None:
+    lines = [
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; load generator, server, Telegram stub, PostgreSQL and Redis share "
+        "the machine. Each update is a private text message from one of 1,000 chats.",
+        "",
+        f"| server | answers/s, {CONCURRENCY} clients | p50 ms | p99 ms | at {RATE:.0f}/s: p50 ms | p99 ms | max ms "
+        "| handled/s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for m in results:
+        handled = f"{m.handled_per_second:.0f}" if m.handled_per_second is not None else "in-process, not journaled"
+        lines.append(
+            f"| {m.name} | {m.throughput.rate:.0f} | {m.throughput.percentile(50):.1f} | "
+            f"{m.throughput.percentile(99):.1f} | {m.at_rate.percentile(50):.2f} | {m.at_rate.percentile(99):.2f} | "
+            f"{max(m.at_rate.latencies_ms, default=float('nan')):.1f} | {handled} |"
+        )
+    print("\n".join(lines))
+    write_section("Telegram ingress", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

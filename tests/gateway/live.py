@@ -1,0 +1,115 @@
+"""The gateway and the Telegram emulator, both served over real HTTP in the test's event loop.
+
+The emulator delivers updates to the gateway's webhook exactly as Telegram does; the gateway's bot calls the
+emulator's Bot API. Tests act as the people in the chat through the emulator's control API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from storycam.gateway.registration import register
+from storycam.gateway.settings import SANDBOX_BOT_TOKEN, GatewaySettings
+from storycam.sandbox.app import create_emulator
+from tests.support.services import BY_NAME, build, make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def served(app: FastAPI, port: int) -> AsyncIterator[None]:
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(20):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+@dataclass
+class Platform:
+    control: httpx.AsyncClient  # the emulator's control API (/sandbox/...)
+    gateway: FastAPI
+    settings: GatewaySettings
+    alice: int  # English-speaking person
+    masha: int  # Russian-speaking person
+
+    async def say(self, user_id: int, text: str) -> dict[str, Any]:
+        response = await self.control.post(f"/sandbox/users/{user_id}/messages", json={"text": text})
+        response.raise_for_status()
+        message: dict[str, Any] = response.json()
+        return message
+
+    async def tap(self, user_id: int, message_id: int, data: str) -> str:
+        response = await self.control.post(
+            f"/sandbox/users/{user_id}/callbacks", json={"message_id": message_id, "data": data}
+        )
+        response.raise_for_status()
+        query_id: str = response.json()["callback_query_id"]
+        return query_id
+
+    async def messages(self, user_id: int) -> list[dict[str, Any]]:
+        response = await self.control.get(f"/sandbox/users/{user_id}/chat")
+        response.raise_for_status()
+        messages: list[dict[str, Any]] = response.json()["messages"]
+        return messages
+
+    async def bot_messages(self, user_id: int) -> list[dict[str, Any]]:
+        return [m for m in await self.messages(user_id) if m["from"].get("is_bot")]
+
+    async def wait_for_bot(
+        self, user_id: int, count: int, seconds: float = 15.0, where: Callable[[dict[str, Any]], bool] | None = None
+    ) -> list[dict[str, Any]]:
+        async with asyncio.timeout(seconds):
+            while True:
+                found = [m for m in await self.bot_messages(user_id) if where is None or where(m)]
+                if len(found) >= count:
+                    return found
+                await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def live_platform(database_url: str, redis_url: str, **gateway_overrides: Any) -> AsyncIterator[Platform]:
+    emulator_port, gateway_port = free_port(), free_port()
+    settings = make_settings(
+        BY_NAME["gateway"],
+        database_url,
+        redis_url,
+        telegram_api_base=f"http://127.0.0.1:{emulator_port}",
+        public_base_url=f"http://127.0.0.1:{gateway_port}",
+        **gateway_overrides,
+    )
+    assert isinstance(settings, GatewaySettings)
+    gateway = build(
+        BY_NAME["gateway"],
+        database_url,
+        redis_url,
+        **settings.model_dump(include=set(["telegram_api_base", "public_base_url", *gateway_overrides])),
+    )
+    async with (
+        served(create_emulator(SANDBOX_BOT_TOKEN), emulator_port),
+        served(gateway, gateway_port),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{emulator_port}", timeout=15) as control,
+    ):
+        assert await register(settings) == 0
+        people = {u["first_name"]: u["id"] for u in (await control.get("/sandbox/users")).json()["users"]}
+        yield Platform(control, gateway, settings, alice=people["Alice"], masha=people["Маша"])
