@@ -1,0 +1,47 @@
+"""A webhook receiver: a tiny real HTTP app that records what the emulator POSTs to it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+Update = dict[str, Any]
+
+
+class WebhookReceiver:
+    def __init__(self, on_update: Callable[[Update], Awaitable[None]] | None = None) -> None:
+        self.updates: list[Update] = []
+        self.secrets: list[str | None] = []
+        self.failures_left = 0  # answer 500 to this many deliveries first
+        self.failed: list[Update] = []
+        self.reply: Update | None = None  # a Bot API call to answer with, as a webhook may
+        self._on_update = on_update
+        self._changed = asyncio.Event()
+        self.app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
+
+    async def _hook(self, request: Request) -> Response:
+        update = await request.json()
+        if self.failures_left > 0:
+            self.failures_left -= 1
+            self.failed.append(update)
+            return JSONResponse({"error": "try again"}, status_code=500)
+        self.updates.append(update)
+        self.secrets.append(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        if self._on_update is not None:
+            await self._on_update(update)
+        self._changed.set()
+        return JSONResponse(self.reply) if self.reply is not None else Response(status_code=200)
+
+    async def wait_for(self, count: int, within: float = 10.0) -> list[Update]:
+        """The first ``count`` updates received, waiting up to ``within`` seconds for them."""
+        async with asyncio.timeout(within):
+            while len(self.updates) < count:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.updates[:count]

@@ -1,0 +1,1 @@
+"""Bot API methods, one module per area; each exports ``HANDLERS`` by method name."""

@@ -1,0 +1,1 @@
+"""The emulated Telegram: bots, simulated users, their chats, and the rules Telegram keeps."""
