@@ -27,7 +27,7 @@ SYSTEM_TEST_TOOLS := /usr/bin/chromium /usr/bin/promtool
 $(SYSTEM_TEST_TOOLS):
 	@command -v apt-get >/dev/null || { echo "Install Chromium and Prometheus' promtool with your package manager"; exit 1; }
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends chromium prometheus
+	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends chromium fonts-noto-color-emoji prometheus
 
 test-tools: $(SYSTEM_TEST_TOOLS)
 

@@ -37,10 +37,21 @@ def _using(path: Path) -> list[dict[str, object]]:
 
 
 def test_dev_brings_up_everything_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # A machine with nothing configured: no datastores given, no bot token, no .env.
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("TELEGRAM_")
+    }
     data_dir = tmp_path / "data"
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "storycam-dev"), "--data-dir", str(data_dir), "--port-base", str(PORT_BASE)],
+        [
+            str(Path(sys.executable).parent / "storycam-dev"),
+            "--data-dir",
+            str(data_dir),
+            "--port-base",
+            str(PORT_BASE),
+            "--env-file",
+            str(tmp_path / "no.env"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -68,8 +79,22 @@ def test_dev_brings_up_everything_and_ctrl_c_leaves_nothing(tmp_path: Path) -> N
             response = httpx.get(f"http://127.0.0.1:{PORT_BASE + n}/readyz", timeout=5)
             assert response.status_code == 200
             assert response.json()["service"] == name
+        # Without a bot token, the sandbox Telegram runs too and the bot answers a person in its web chat.
+        sandbox = f"http://127.0.0.1:{PORT_BASE + 80}"
+        people = httpx.get(f"{sandbox}/sandbox/users", timeout=5).json()["users"]
+        alice = next(p["id"] for p in people if p["first_name"] == "Alice")
+        httpx.post(f"{sandbox}/sandbox/users/{alice}/messages", json={"text": "/start"}, timeout=5).raise_for_status()
+        replies: list[dict[str, object]] = []
+        deadline = time.monotonic() + 30
+        while not replies and time.monotonic() < deadline:
+            chat = httpx.get(f"{sandbox}/sandbox/users/{alice}/chat", timeout=5).json()
+            replies = [m for m in chat["messages"] if m["from"].get("is_bot")]
+            time.sleep(0.2)
+        assert replies, "the bot did not answer /start in the sandbox"
+        assert str(replies[0]["text"]).startswith("Hi, Alice!")
+
         children = _descendants(process.pid)
-        assert len(children) >= 5  # four services and Valkey (and their helpers)
+        assert len(children) >= 6  # four services, the sandbox and Valkey (and their helpers)
         assert _using(data_dir / "postgres"), "embedded PostgreSQL is not running"
 
         os.killpg(process.pid, signal.SIGINT)

@@ -13,14 +13,16 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 import uvicorn
 from fastapi import FastAPI
 
 from storycam.gateway.registration import register
 from storycam.gateway.settings import SANDBOX_BOT_TOKEN, GatewaySettings
+from storycam.kit.service_auth import ServiceAuth
 from storycam.sandbox.app import create_emulator
-from tests.support.services import BY_NAME, build, make_settings
+from tests.support.services import BY_NAME, TEST_SECRET, build, make_settings
 
 
 def free_port() -> int:
@@ -30,8 +32,11 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def served(app: FastAPI, port: int) -> AsyncIterator[None]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+async def served(app: FastAPI, port: int) -> AsyncIterator[FastAPI]:
+    server = uvicorn.Server(
+        # A short graceful shutdown: a browser keeps an event stream open that would otherwise hold it up.
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on", timeout_graceful_shutdown=2)
+    )
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(20):
         while not server.started:
@@ -39,7 +44,7 @@ async def served(app: FastAPI, port: int) -> AsyncIterator[None]:
                 task.result()
             await asyncio.sleep(0.02)
     try:
-        yield
+        yield app
     finally:
         server.should_exit = True
         await task
@@ -50,6 +55,7 @@ class Platform:
     control: httpx.AsyncClient  # the emulator's control API (/sandbox/...)
     gateway: FastAPI
     settings: GatewaySettings
+    payments: httpx.AsyncClient  # the payments service, signed as support would call it
     alice: int  # English-speaking person
     masha: int  # Russian-speaking person
 
@@ -89,27 +95,30 @@ class Platform:
 
 @contextlib.asynccontextmanager
 async def live_platform(database_url: str, redis_url: str, **gateway_overrides: Any) -> AsyncIterator[Platform]:
-    emulator_port, gateway_port = free_port(), free_port()
-    settings = make_settings(
-        BY_NAME["gateway"],
-        database_url,
-        redis_url,
-        telegram_api_base=f"http://127.0.0.1:{emulator_port}",
-        public_base_url=f"http://127.0.0.1:{gateway_port}",
+    emulator_port, gateway_port, payments_port = free_port(), free_port(), free_port()
+    overrides: dict[str, Any] = {
+        "telegram_api_base": f"http://127.0.0.1:{emulator_port}",
+        "public_base_url": f"http://127.0.0.1:{gateway_port}",
+        "payments_url": f"http://127.0.0.1:{payments_port}",
         **gateway_overrides,
-    )
+    }
+    settings = make_settings(BY_NAME["gateway"], database_url, redis_url, **overrides)
     assert isinstance(settings, GatewaySettings)
-    gateway = build(
-        BY_NAME["gateway"],
-        database_url,
-        redis_url,
-        **settings.model_dump(include=set(["telegram_api_base", "public_base_url", *gateway_overrides])),
-    )
+    # The emulator's people have the same ids in every test: start each test with none of them known.
+    connection = await asyncpg.connect(database_url)
+    try:
+        await connection.execute("TRUNCATE gateway.users, payments.subscriptions")
+    finally:
+        await connection.close()
     async with (
         served(create_emulator(SANDBOX_BOT_TOKEN), emulator_port),
-        served(gateway, gateway_port),
+        served(build(BY_NAME["payments"], database_url, redis_url), payments_port),
+        served(build(BY_NAME["gateway"], database_url, redis_url, **overrides), gateway_port) as gateway,
         httpx.AsyncClient(base_url=f"http://127.0.0.1:{emulator_port}", timeout=15) as control,
+        httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{payments_port}", auth=ServiceAuth(TEST_SECRET, "support"), timeout=15
+        ) as payments,
     ):
         assert await register(settings) == 0
         people = {u["first_name"]: u["id"] for u in (await control.get("/sandbox/users")).json()["users"]}
-        yield Platform(control, gateway, settings, alice=people["Alice"], masha=people["Маша"])
+        yield Platform(control, gateway, settings, payments, alice=people["Alice"], masha=people["Маша"])

@@ -16,7 +16,7 @@ from storycam.contracts.telegram import OutboundMessage
 from storycam.contracts.users import UserErasureRequested
 from storycam.gateway.outbound.flood import RETRY_AFTER
 from storycam.kit.bus import StreamBus
-from tests.gateway.live import Platform, live_platform
+from tests.gateway.live import live_platform
 
 pytestmark = pytest.mark.slow
 
@@ -202,3 +202,36 @@ async def test_a_user_who_floods_is_told_once_to_slow_down(database_url: str, re
     slow = [m for m in replies if "catch my breath" in m["text"]]
     assert len(slow) == 1
     assert len(replies) == 6  # five answered, one "slow down", the rest dropped
+
+
+async def test_balance_shows_what_payments_knows(database_url: str, redis_url: str, redis: Redis) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        await platform.say(platform.alice, "/balance")
+        [free] = await platform.wait_for_bot(platform.alice, 1)
+        assert "Subscription: none (free access)" in free["text"]
+        assert "Kiss Cam credits: 0" in free["text"]
+
+        granted = await platform.payments.post(
+            f"/internal/v1/users/{platform.alice}/subscriptions/grants", json={"days": 30, "reason": "contest prize"}
+        )
+        assert granted.status_code == 201
+        await platform.say(platform.alice, "/balance")
+        premium = (await platform.wait_for_bot(platform.alice, 2))[-1]
+        assert "Subscription: Premium until" in premium["text"]
+
+
+async def test_balance_says_so_when_payments_is_down(database_url: str, redis_url: str, redis: Redis) -> None:
+    async with live_platform(database_url, redis_url, payments_url="http://127.0.0.1:9") as platform:
+        await platform.say(platform.masha, "/balance")
+        [reply] = await platform.wait_for_bot(platform.masha, 1)
+        assert reply["text"].startswith("Не получается узнать баланс прямо сейчас")
+
+
+async def test_every_command_in_the_menu_has_an_answer(database_url: str, redis_url: str, redis: Redis) -> None:
+    from storycam.gateway.bot.texts import COMMANDS
+
+    async with live_platform(database_url, redis_url) as platform:
+        for n, (command, _) in enumerate(COMMANDS["en"], start=1):
+            await platform.say(platform.alice, f"/{command}")
+            reply = (await platform.wait_for_bot(platform.alice, n))[-1]
+            assert "don't understand" not in reply["text"], f"/{command} has no handler"

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from storycam.gateway import __version__
 from storycam.gateway.bot.dispatcher import build_dispatcher
+from storycam.gateway.clients.payments import PaymentsClient
 from storycam.gateway.ingress.handling import UpdateDispatch
 from storycam.gateway.ingress.journal import UpdateJournal
 from storycam.gateway.ingress.leases import PartitionLeases
@@ -22,6 +23,7 @@ from storycam.gateway.outbound.requests import outbound_subscription
 from storycam.gateway.settings import GatewaySettings
 from storycam.gateway.telegram import create_bot, rate_limiter, webhook_secret
 from storycam.kit.app import ServiceDefinition, create_app, instance_id
+from storycam.kit.http import service_client
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
 
@@ -34,7 +36,8 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
     assert isinstance(settings, GatewaySettings)
     limiter = rate_limiter(settings, state.redis)
     bot = create_bot(settings, state.redis, limiter)
-    dispatcher = build_dispatcher(state, settings, limiter)
+    payments_http = service_client(settings.payments_url, settings, caller="gateway")
+    dispatcher = build_dispatcher(state, settings, limiter, PaymentsClient(payments_http))
     journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)
     app.state.bot = bot
     app.state.dispatcher = dispatcher
@@ -67,6 +70,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=15)
         await bot.session.close()
+        await payments_http.aclose()
 
 
 DEFINITION = ServiceDefinition(

@@ -28,7 +28,7 @@ def rate_limiter(settings: GatewaySettings, redis: Redis) -> MovingWindowRateLim
         f"async+{settings.redis_url}",
         implementation="redispy",
         key_prefix="storycam:limits",
-        connection_pool=redis.connection_pool,
+        connection_pool=redis.connection_pool,  # type: ignore[arg-type]  # the stub types options as scalars
     )
     return MovingWindowRateLimiter(storage)
 

@@ -17,7 +17,13 @@ from honcho.environ import parse as parse_dotenv
 from honcho.manager import Manager
 
 from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database_sync
-from storycam.devstack.processes import SERVICES, ServiceProcess, service_environment
+from storycam.devstack.processes import (
+    SANDBOX_PORT_OFFSET,
+    SERVICES,
+    ServiceProcess,
+    service_environment,
+    telegram_environment,
+)
 
 DATABASE_NAME = "storycam"
 READY_TIMEOUT_SECONDS = 60.0
@@ -33,8 +39,7 @@ def _bin(command: str) -> str:
     return str(local) if local.exists() else (shutil.which(command) or command)
 
 
-def _load_dotenv(root: Path) -> dict[str, str]:
-    path = root / ".env"
+def _load_dotenv(path: Path) -> dict[str, str]:
     return dict(parse_dotenv(path.read_text())) if path.exists() else {}
 
 
@@ -57,7 +62,19 @@ def _migrate_all(services: tuple[ServiceProcess, ...], env: Mapping[str, str]) -
         raise SystemExit(1)
 
 
-def _wait_until_ready(services: tuple[ServiceProcess, ...], started: float) -> None:
+def _register_bot(env: Mapping[str, str]) -> bool:
+    """Webhook and command menu, once the gateway is up (a one-off, as in production)."""
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [_bin("storycam-gateway"), "register"], env=dict(env), capture_output=True, text=True, timeout=60, check=False
+    )
+    if result.returncode != 0:
+        _say(f"registering the bot with Telegram failed:\n{result.stdout}{result.stderr}")
+    return result.returncode == 0
+
+
+def _wait_until_ready(
+    services: tuple[ServiceProcess, ...], started: float, env: Mapping[str, str], sandbox_port: int | None
+) -> None:
     pending = {s.name: s for s in services}
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     with httpx.Client(timeout=1.0) as client:
@@ -72,8 +89,14 @@ def _wait_until_ready(services: tuple[ServiceProcess, ...], started: float) -> N
     if pending:
         _say(f"not ready after {READY_TIMEOUT_SECONDS:.0f} s: {', '.join(pending)} (see their log lines above)")
         return
+    gateway = {**env, "PORT": str(services[0].port)}
+    registered = _register_bot(gateway)
     lines = [f"all {len(services)} services ready in {time.monotonic() - started:.1f} s"]
     lines += [f"  {s.name:<9} {s.url}   (docs {s.url}/docs)" for s in services]
+    if sandbox_port is not None:
+        lines.append(f"  web chat  http://127.0.0.1:{sandbox_port}   (the sandbox Telegram: play the bot's users here)")
+    elif registered:
+        lines.append("  Telegram: your bot is live (webhook or polling, as configured)")
     lines.append("Ctrl-C stops everything.")
     _say("\n".join(lines))
 
@@ -84,11 +107,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--port-base", type=int, default=8000, help="gateway's port; story, media, payments take the next three"
     )
+    parser.add_argument("--env-file", type=Path, default=Path(".env"), help="variables to read (if it exists)")
     args = parser.parse_args(argv)
     services = tuple(ServiceProcess(s.name, s.command, args.port_base + n) for n, s in enumerate(SERVICES))
     started = time.monotonic()
-    root = Path.cwd()
-    overrides = {**_load_dotenv(root), **os.environ}
+    overrides = {**_load_dotenv(args.env_file), **os.environ}
 
     postgres: EmbeddedPostgres | None = None
     valkey: EmbeddedValkey | None = None
@@ -107,15 +130,23 @@ def main(argv: list[str] | None = None) -> None:
             redis_url = valkey.url
             _say(f"embedded Valkey: {redis_url}")
 
-        env = {**service_environment(services, database_url, redis_url), **overrides}
+        sandbox_port = args.port_base + SANDBOX_PORT_OFFSET
+        telegram = telegram_environment(overrides, services[0], sandbox_port)
+        env = {**service_environment(services, database_url, redis_url), **overrides, **telegram}
         env["DATABASE_URL"], env["REDIS_URL"] = database_url, redis_url
         _migrate_all(services, env)
         _say("migrations applied")
 
         manager = Manager()
+        if telegram:
+            manager.add_process(
+                "sandbox", f"{_bin('storycam-sandbox')} --port {sandbox_port} --log-level warning", env=env
+            )
         for service in services:
             manager.add_process(service.name, f"{_bin(service.command)} serve", env={**env, "PORT": str(service.port)})
-        watcher = threading.Thread(target=_wait_until_ready, args=(services, started), daemon=True)
+        watcher = threading.Thread(
+            target=_wait_until_ready, args=(services, started, env, sandbox_port if telegram else None), daemon=True
+        )
         watcher.start()
         manager.loop()  # returns once every process has stopped (Ctrl-C, or one of them exited)
         exit_code = manager.returncode or 0

@@ -36,3 +36,14 @@ def service_environment(services: tuple[ServiceProcess, ...], database_url: str,
         "MEDIA_URL": by_name["media"].url,
         "PAYMENTS_URL": by_name["payments"].url,
     }
+
+
+# The sandbox's Telegram takes any token of Telegram's shape; this one is the gateway's default without a token.
+SANDBOX_PORT_OFFSET = 80  # 8000 + 80: the web chat at http://127.0.0.1:8080
+
+
+def telegram_environment(overrides: dict[str, str], gateway: ServiceProcess, sandbox_port: int) -> dict[str, str]:
+    """Without a bot token the gateway talks to the sandbox and takes its updates on the webhook, as in production."""
+    if overrides.get("TELEGRAM_BOT_TOKEN"):
+        return {}
+    return {"TELEGRAM_API_BASE": f"http://127.0.0.1:{sandbox_port}", "PUBLIC_BASE_URL": gateway.url}

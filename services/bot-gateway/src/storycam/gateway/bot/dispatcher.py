@@ -9,15 +9,19 @@ from aiogram.fsm.storage.redis import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from storycam.gateway.bot.middlewares import InboundThrottle, UserContext
-from storycam.gateway.bot.routers import account, fallback, features, menu, support
+from storycam.gateway.bot.routers import account, balance, fallback, features, menu, support
 from storycam.gateway.bot.routers.support import SupportHours
+from storycam.gateway.clients.payments import PaymentsClient
 from storycam.gateway.settings import GatewaySettings
 from storycam.kit.state import ServiceState
 
 
-def build_dispatcher(state: ServiceState, settings: GatewaySettings, limiter: MovingWindowRateLimiter) -> Dispatcher:
+def build_dispatcher(
+    state: ServiceState, settings: GatewaySettings, limiter: MovingWindowRateLimiter, payments: PaymentsClient
+) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=RedisStorage(state.redis),  # conversation state shared by every replica
+        payments=payments,
         service=state,  # not `state`: aiogram hands handlers their FSM context under that name
         support_hours=SupportHours(
             ZoneInfo(settings.support_timezone), settings.support_opens_at_hour, settings.support_closes_at_hour
@@ -33,6 +37,7 @@ def build_dispatcher(state: ServiceState, settings: GatewaySettings, limiter: Mo
     dispatcher.include_routers(
         menu.build_router(),
         features.build_router(),
+        balance.build_router(),
         account.build_router(),
         support.build_router(),
         fallback.build_router(),
