@@ -17,10 +17,13 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from storycam.gateway.bot.dispatcher import build_dispatcher
+from storycam.gateway.clients.payments import PaymentsClient
+from storycam.gateway.clients.stories import StoryClient
 from storycam.gateway.settings import GatewaySettings
 from storycam.gateway.telegram import create_bot, rate_limiter, webhook_secret
 from storycam.kit.bus import ConsumerSet, StreamBus
 from storycam.kit.db import create_pool
+from storycam.kit.http import service_client
 from storycam.kit.outbox import OutboxRelay
 from storycam.kit.state import ServiceState
 
@@ -42,7 +45,9 @@ async def serve(port: int) -> None:
     )
     limiter = rate_limiter(settings, redis)
     bot = create_bot(settings, redis, limiter)
-    dispatcher = build_dispatcher(state, settings, limiter)
+    payments = PaymentsClient(service_client(settings.payments_url, settings, caller="gateway"))
+    stories = StoryClient(service_client(settings.story_url, settings, caller="gateway"))
+    dispatcher = build_dispatcher(state, settings, limiter, payments, stories)
     app = web.Application()
     SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret(settings)).register(app, "/telegram/webhook")
     runner = web.AppRunner(app, access_log=None)

@@ -50,6 +50,12 @@ async def served(app: FastAPI, port: int) -> AsyncIterator[FastAPI]:
         await task
 
 
+async def _wait_ready(url: str) -> None:
+    async with httpx.AsyncClient() as client, asyncio.timeout(30):
+        while (await client.get(url)).status_code != 200:
+            await asyncio.sleep(0.1)
+
+
 @dataclass
 class Platform:
     control: httpx.AsyncClient  # the emulator's control API (/sandbox/...)
@@ -95,11 +101,12 @@ class Platform:
 
 @contextlib.asynccontextmanager
 async def live_platform(database_url: str, redis_url: str, **gateway_overrides: Any) -> AsyncIterator[Platform]:
-    emulator_port, gateway_port, payments_port = free_port(), free_port(), free_port()
+    emulator_port, gateway_port, payments_port, story_port = free_port(), free_port(), free_port(), free_port()
     overrides: dict[str, Any] = {
         "telegram_api_base": f"http://127.0.0.1:{emulator_port}",
         "public_base_url": f"http://127.0.0.1:{gateway_port}",
         "payments_url": f"http://127.0.0.1:{payments_port}",
+        "story_url": f"http://127.0.0.1:{story_port}",
         **gateway_overrides,
     }
     settings = make_settings(BY_NAME["gateway"], database_url, redis_url, **overrides)
@@ -107,12 +114,18 @@ async def live_platform(database_url: str, redis_url: str, **gateway_overrides: 
     # The emulator's people have the same ids in every test: start each test with none of them known.
     connection = await asyncpg.connect(database_url)
     try:
-        await connection.execute("TRUNCATE gateway.users, payments.subscriptions")
+        await connection.execute(
+            "TRUNCATE gateway.users, payments.subscriptions, story.progress, story.interactions, story.endings_found"
+        )
     finally:
         await connection.close()
     async with (
         served(create_emulator(SANDBOX_BOT_TOKEN), emulator_port),
         served(build(BY_NAME["payments"], database_url, redis_url), payments_port),
+        served(
+            build(BY_NAME["story"], database_url, redis_url, payments_url=f"http://127.0.0.1:{payments_port}"),
+            story_port,
+        ),
         served(build(BY_NAME["gateway"], database_url, redis_url, **overrides), gateway_port) as gateway,
         httpx.AsyncClient(base_url=f"http://127.0.0.1:{emulator_port}", timeout=15) as control,
         httpx.AsyncClient(
@@ -120,5 +133,6 @@ async def live_platform(database_url: str, redis_url: str, **gateway_overrides: 
         ) as payments,
     ):
         assert await register(settings) == 0
+        await _wait_ready(f"http://127.0.0.1:{story_port}/readyz")  # ready once its bundled stories are stored
         people = {u["first_name"]: u["id"] for u in (await control.get("/sandbox/users")).json()["users"]}
         yield Platform(control, gateway, settings, payments, alice=people["Alice"], masha=people["Маша"])

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from storycam.gateway import __version__
 from storycam.gateway.bot.dispatcher import build_dispatcher
 from storycam.gateway.clients.payments import PaymentsClient
+from storycam.gateway.clients.stories import StoryClient
 from storycam.gateway.ingress.handling import UpdateDispatch
 from storycam.gateway.ingress.journal import UpdateJournal
 from storycam.gateway.ingress.leases import PartitionLeases
@@ -37,7 +38,9 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
     limiter = rate_limiter(settings, state.redis)
     bot = create_bot(settings, state.redis, limiter)
     payments_http = service_client(settings.payments_url, settings, caller="gateway")
-    dispatcher = build_dispatcher(state, settings, limiter, PaymentsClient(payments_http))
+    # The LLM behind free text may take seconds: stories get a longer timeout than a lookup.
+    stories_http = service_client(settings.story_url, settings, caller="gateway", timeout=20.0)
+    dispatcher = build_dispatcher(state, settings, limiter, PaymentsClient(payments_http), StoryClient(stories_http))
     journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)
     app.state.bot = bot
     app.state.dispatcher = dispatcher
@@ -71,6 +74,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
                 await asyncio.wait_for(task, timeout=15)
         await bot.session.close()
         await payments_http.aclose()
+        await stories_http.aclose()
 
 
 DEFINITION = ServiceDefinition(

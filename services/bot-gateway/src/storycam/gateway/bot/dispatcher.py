@@ -10,18 +10,25 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from storycam.gateway.bot.middlewares import InboundThrottle, UserContext
 from storycam.gateway.bot.routers import account, balance, fallback, features, menu, support
+from storycam.gateway.bot.routers import stories as story_play
 from storycam.gateway.bot.routers.support import SupportHours
 from storycam.gateway.clients.payments import PaymentsClient
+from storycam.gateway.clients.stories import StoryClient
 from storycam.gateway.settings import GatewaySettings
 from storycam.kit.state import ServiceState
 
 
 def build_dispatcher(
-    state: ServiceState, settings: GatewaySettings, limiter: MovingWindowRateLimiter, payments: PaymentsClient
+    state: ServiceState,
+    settings: GatewaySettings,
+    limiter: MovingWindowRateLimiter,
+    payments: PaymentsClient,
+    stories: StoryClient,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=RedisStorage(state.redis),  # conversation state shared by every replica
         payments=payments,
+        stories=stories,
         service=state,  # not `state`: aiogram hands handlers their FSM context under that name
         support_hours=SupportHours(
             ZoneInfo(settings.support_timezone), settings.support_opens_at_hour, settings.support_closes_at_hour
@@ -37,6 +44,7 @@ def build_dispatcher(
     dispatcher.include_routers(
         menu.build_router(),
         features.build_router(),
+        story_play.build_router(),
         balance.build_router(),
         account.build_router(),
         support.build_router(),

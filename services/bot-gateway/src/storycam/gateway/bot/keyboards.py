@@ -25,6 +25,24 @@ class ConfirmErasure(CallbackData, prefix="erase"):
     confirmed: bool
 
 
+class StoryPick(CallbackData, prefix="sp"):
+    slug: str
+    restart: bool = False
+
+
+class StoryChoose(CallbackData, prefix="sc"):
+    """A choice button carries the revision it was made for: a stale tap gets a friendly answer, not a wrong move."""
+
+    slug: str
+    revision: int
+    index: int
+
+
+class StoryUndo(CallbackData, prefix="su"):
+    slug: str
+    revision: int
+
+
 def main_menu(language: Language) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for item in ("stories", "kisscam", "premium", "help"):

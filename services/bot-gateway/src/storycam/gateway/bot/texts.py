@@ -57,6 +57,27 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
             "/support — contact support"
         ),
     },
+    "stories.choose": {"ru": "📖 <b>Выберите историю</b>", "en": "📖 <b>Pick a story</b>"},
+    "stories.empty": {
+        "ru": "Историй пока нет — мы дописываем первые. Загляните чуть позже!",
+        "en": "No stories yet — we're writing the first ones. Check back soon!",
+    },
+    "stories.unavailable": {
+        "ru": "Истории сейчас недоступны. Ваш прогресс сохранён — попробуйте через минуту.",
+        "en": "Stories are unavailable right now. Your progress is saved — please try again in a minute.",
+    },
+    "stories.refused": {
+        "ru": "Эту историю сейчас не открыть. Выберите другую: /stories",
+        "en": "That story can't be opened right now. Pick another one: /stories",
+    },
+    "stories.undo": {"ru": "↩️ Назад", "en": "↩️ Undo"},
+    "stories.again": {"ru": "🔁 Сыграть ещё раз", "en": "🔁 Play again"},
+    "stories.other": {"ru": "📚 Другие истории", "en": "📚 Other stories"},
+    "stories.ending": {
+        "ru": "🏁 <b>{title}</b>\nНайдено концовок: {found} из {total}",
+        "en": "🏁 <b>{title}</b>\nEndings found: {found} of {total}",
+    },
+    "stories.new_ending": {"ru": "✨ Новая концовка!", "en": "✨ A new ending!"},
     "coming.stories": {
         "ru": "📖 Истории скоро будут здесь — мы дописываем последние главы. Загляните чуть позже!",
         "en": "📖 Stories are almost here — we're polishing the last chapters. Check back soon!",

@@ -1,0 +1,135 @@
+"""Stories in the chat: the catalogue, choices as buttons, free text, undo, endings and paywalls."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from storycam.contracts.stories import StoryReply
+from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUndo
+from storycam.gateway.bot.story_replies import show_reply, story_list
+from storycam.gateway.bot.texts import Language, text
+from storycam.gateway.clients.stories import StoriesUnavailable, StoryClient, StoryRefused
+from storycam.kit.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class Playing(StatesGroup):
+    story = State()
+
+
+async def _catalogue(bot: Bot, chat_id: int, user_id: int, language: Language, stories: StoryClient) -> None:
+    try:
+        catalogue = await stories.catalogue(language, user_id)
+    except (StoriesUnavailable, StoryRefused) as exc:
+        log.warning("stories.catalogue_failed", error=str(exc))
+        await bot.send_message(chat_id, text(language, "stories.unavailable"))
+        return
+    if not catalogue.stories:
+        await bot.send_message(chat_id, text(language, "stories.empty"))
+        return
+    await bot.send_message(chat_id, text(language, "stories.choose"), reply_markup=story_list(catalogue))
+
+
+async def stories_command(message: Message, language: Language, stories: StoryClient) -> None:
+    if message.from_user is not None and message.bot is not None:
+        await _catalogue(message.bot, message.chat.id, message.from_user.id, language, stories)
+
+
+async def stories_from_menu(query: CallbackQuery, language: Language, stories: StoryClient, bot: Bot) -> None:
+    await query.answer()
+    await _catalogue(bot, query.from_user.id, query.from_user.id, language, stories)
+
+
+async def _play(
+    bot: Bot, chat_id: int, language: Language, state: FSMContext, stories: StoryClient, call: Awaitable[StoryReply]
+) -> None:
+    try:
+        reply = await call
+    except StoriesUnavailable as exc:
+        log.warning("stories.unavailable", error=str(exc))
+        await bot.send_message(chat_id, text(language, "stories.unavailable"))
+        return
+    except StoryRefused as exc:
+        log.info("stories.refused", status=exc.status, detail=exc.detail)
+        await bot.send_message(chat_id, text(language, "stories.refused"))
+        return
+    await state.set_state(Playing.story)
+    await state.update_data(story=reply.story)
+    await show_reply(bot, chat_id, reply, language, stories)
+
+
+async def story_picked(
+    query: CallbackQuery,
+    callback_data: StoryPick,
+    language: Language,
+    stories: StoryClient,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    await query.answer()
+    call = stories.start(query.from_user.id, callback_data.slug, language, restart=callback_data.restart)
+    await _play(bot, query.from_user.id, language, state, stories, call)
+
+
+async def choice_made(
+    query: CallbackQuery,
+    callback_data: StoryChoose,
+    language: Language,
+    stories: StoryClient,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    await query.answer()
+    if query.message is not None:
+        # The choice is made: its buttons go, so the chat reads as a story, not a stack of menus.
+        await _remove_buttons(bot, query.from_user.id, query.message.message_id)
+    call = stories.choose(query.from_user.id, callback_data.slug, callback_data.revision, callback_data.index)
+    await _play(bot, query.from_user.id, language, state, stories, call)
+
+
+async def undo_requested(
+    query: CallbackQuery,
+    callback_data: StoryUndo,
+    language: Language,
+    stories: StoryClient,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    await query.answer()
+    call = stories.undo(query.from_user.id, callback_data.slug, callback_data.revision)
+    await _play(bot, query.from_user.id, language, state, stories, call)
+
+
+async def free_text(message: Message, language: Language, stories: StoryClient, state: FSMContext, bot: Bot) -> None:
+    slug = (await state.get_data()).get("story")
+    if message.from_user is None or not isinstance(slug, str) or not message.text:
+        return
+    await bot.send_chat_action(message.chat.id, "typing")  # the LLM may take a moment
+    await _play(bot, message.chat.id, language, state, stories, stories.say(message.from_user.id, slug, message.text))
+
+
+async def _remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:  # a double tap: the first already removed them
+            raise
+
+
+def build_router() -> Router:
+    router = Router(name="stories")
+    router.message.register(stories_command, Command("stories"))
+    router.callback_query.register(stories_from_menu, Menu.filter(F.item == "stories"))
+    router.callback_query.register(story_picked, StoryPick.filter())
+    router.callback_query.register(choice_made, StoryChoose.filter())
+    router.callback_query.register(undo_requested, StoryUndo.filter())
+    router.message.register(free_text, StateFilter(Playing.story), F.text, ~F.text.startswith("/"))
+    return router

@@ -1,0 +1,113 @@
+"""How a StoryReply looks in Telegram: media, then text, the choices as buttons under the last message."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Bot
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, URLInputFile
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from storycam.contracts.stories import StoryCatalogue, StoryMedia, StoryReply
+from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUndo
+from storycam.gateway.bot.texts import Language, text
+from storycam.gateway.clients.stories import StoriesUnavailable, StoryClient, StoryRefused
+from storycam.kit.logging import get_logger
+
+log = get_logger(__name__)
+_BUTTON_TEXT_LIMIT = 60
+
+
+def _label(choice: str) -> str:
+    return choice if len(choice) <= _BUTTON_TEXT_LIMIT else choice[: _BUTTON_TEXT_LIMIT - 1].rstrip() + "…"
+
+
+def story_list(catalogue: StoryCatalogue) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for story in catalogue.stories:
+        badge = " ✓" if story.progress == "finished" else ""
+        lock = "⭐ " if story.tier == "premium" else ""
+        builder.button(text=f"{lock}{story.title}{badge}", callback_data=StoryPick(slug=story.slug))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _choices(reply: StoryReply, language: Language) -> InlineKeyboardMarkup | None:
+    if not reply.choices and not reply.can_undo:
+        return None
+    builder = InlineKeyboardBuilder()
+    for choice in reply.choices:
+        builder.button(
+            text=_label(choice.text),
+            callback_data=StoryChoose(slug=reply.story, revision=reply.revision, index=choice.index),
+        )
+    if reply.can_undo:
+        builder.button(
+            text=text(language, "stories.undo"), callback_data=StoryUndo(slug=reply.story, revision=reply.revision)
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _after_ending(reply: StoryReply, language: Language) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=text(language, "stories.again"), callback_data=StoryPick(slug=reply.story, restart=True))
+    builder.button(text=text(language, "stories.other"), callback_data=Menu(item="stories"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def _send_media(bot: Bot, chat_id: int, media: StoryMedia, stories: StoryClient) -> None:
+    if media.source.startswith(("http://", "https://")) and not media.source.startswith(stories.base_url):
+        file: URLInputFile | BufferedInputFile = URLInputFile(media.source)
+    else:
+        # Kept by the story service, behind its signed API: fetch it and upload the bytes.
+        path = media.source.removeprefix(stories.base_url)
+        file = BufferedInputFile(await stories.media(path), filename=path.rsplit("/", 1)[-1])
+    if media.kind == "image":
+        await bot.send_photo(chat_id, file)
+    elif media.kind == "video":
+        await bot.send_video(chat_id, file)
+    else:
+        await bot.send_audio(chat_id, file)
+
+
+async def show_reply(bot: Bot, chat_id: int, reply: StoryReply, language: Language, stories: StoryClient) -> None:
+    keyboard = _choices(reply, language)
+    texts: list[str] = []
+    if reply.notice is not None:
+        await bot.send_message(
+            chat_id, html.escape(reply.notice.text), reply_markup=None if reply.messages else keyboard
+        )
+    for n, message in enumerate(reply.messages):
+        for media in message.media:
+            try:
+                await _send_media(bot, chat_id, media, stories)
+            except (StoriesUnavailable, StoryRefused) as exc:
+                log.warning("stories.media_missing", source=media.source, error=str(exc))  # the text still goes
+        if message.text:
+            last = n == len(reply.messages) - 1
+            await bot.send_message(chat_id, html.escape(message.text), reply_markup=keyboard if last else None)
+            texts.append(message.text)
+    if reply.messages and not texts and keyboard is not None:
+        await bot.send_message(chat_id, "…", reply_markup=keyboard)
+    if reply.ending is not None:
+        ending = reply.ending
+        lines = [text(language, "stories.new_ending")] if ending.new else []
+        lines.append(
+            text(
+                language,
+                "stories.ending",
+                title=html.escape(ending.title),
+                found=ending.endings_found,
+                total=ending.endings_total,
+            )
+        )
+        await bot.send_message(chat_id, "\n".join(lines), reply_markup=_after_ending(reply, language))
+    if reply.paywall is not None:
+        builder = InlineKeyboardBuilder()
+        builder.button(text=reply.paywall.button, callback_data=Menu(item="premium"))
+        builder.button(text=text(language, "stories.other"), callback_data=Menu(item="stories"))
+        builder.adjust(1)
+        body = f"<b>{html.escape(reply.paywall.title)}</b>\n\n{html.escape(reply.paywall.text)}"
+        await bot.send_message(chat_id, body, reply_markup=builder.as_markup())

@@ -1,0 +1,110 @@
+"""Stories in the chat, end to end: emulator as Telegram, the real gateway, story and payments services."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from tests.gateway.live import Platform, live_platform
+
+pytestmark = pytest.mark.slow
+
+
+def _buttons(message: dict[str, Any]) -> dict[str, str]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return {b["text"]: b.get("callback_data", "") for row in rows for b in row}
+
+
+async def _open_the_quiet_study(platform: Platform, person: int) -> list[dict[str, Any]]:
+    await platform.say(person, "/stories")
+    [catalogue] = await platform.wait_for_bot(person, 1)
+    await platform.tap(person, catalogue["message_id"], _buttons(catalogue)["The Quiet Study"])
+    return await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in m.get("text", ""))
+
+
+async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis_url: str, redis: Redis) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        alice = platform.alice
+        [scene] = await _open_the_quiet_study(platform, alice)
+        # The scene's picture came first, uploaded from the story service.
+        photos = [m for m in await platform.bot_messages(alice) if m.get("photo")]
+        assert photos
+        choices = _buttons(scene)
+        assert list(choices) == [
+            "Ask why she doubts the doctor",
+            "Ask who else is in the house",
+            "Take the key and go straight up",
+        ]
+
+        # A double tap: both taps leave the phone before the buttons go. The first moves the story; the second
+        # was made for an earlier moment and gets a friendly answer with the current choices, not a wrong move.
+        before = len(await platform.bot_messages(alice))
+        await asyncio.gather(
+            platform.tap(alice, scene["message_id"], choices["Take the key and go straight up"]),
+            platform.tap(alice, scene["message_id"], choices["Ask who else is in the house"]),
+        )
+        await platform.wait_for_bot(alice, 1, where=lambda m: "puts the key in it" in m.get("text", ""))
+        await platform.wait_for_bot(alice, 1, where=lambda m: "earlier moment" in m.get("text", ""))
+        story_so_far = " ".join(m.get("text", "") for m in await platform.bot_messages(alice))
+        assert "Agnes Pell, our housekeeper" not in story_so_far, "the stale tap must not move the story"
+        # The tapped choice's buttons are gone: the chat reads as a story.
+        tapped = next(m for m in await platform.bot_messages(alice) if m["message_id"] == scene["message_id"])
+        assert not _buttons(tapped)
+        assert len(await platform.bot_messages(alice)) > before
+
+        # Words instead of a button: matched to one of the author's choices (locally: there is no LLM key).
+        current = (await platform.bot_messages(alice))[-1]
+        wanted = next(text for text in _buttons(current) if not text.startswith("↩️"))
+        before = len(await platform.bot_messages(alice))
+        await platform.say(alice, wanted.lower())
+        await platform.wait_for_bot(alice, before + 1)
+        assert "earlier moment" not in (await platform.bot_messages(alice))[before]["text"]
+
+
+async def test_a_russian_player_gets_the_russian_story_and_undo(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        masha = platform.masha
+        await platform.say(masha, "/stories")
+        [catalogue] = await platform.wait_for_bot(masha, 1)
+        titles = list(_buttons(catalogue))
+        assert any(title.startswith("⭐ ") for title in titles), "the premium story is marked"
+        russian_study = next(t for t in titles if not t.startswith("⭐ "))
+        await platform.tap(masha, catalogue["message_id"], _buttons(catalogue)[russian_study])
+        [scene] = await platform.wait_for_bot(
+            masha,
+            1,
+            where=lambda m: bool(_buttons(m)) and m is not catalogue and m["message_id"] != catalogue["message_id"],
+        )
+        first_choice = next(iter(_buttons(scene).values()))
+        await platform.tap(masha, scene["message_id"], first_choice)
+        [after] = (await platform.wait_for_bot(masha, 1, where=lambda m: "↩️ Назад" in _buttons(m)))[-1:]
+        first_choices = set(_buttons(scene)) - {"↩️ Назад"}
+        await platform.tap(masha, after["message_id"], _buttons(after)["↩️ Назад"])
+        # Back to the first scene's choices, offered again on a new message.
+        await platform.wait_for_bot(
+            masha, 2, where=lambda m: first_choices <= set(_buttons(m)) or m["message_id"] == scene["message_id"]
+        )
+
+
+async def test_a_premium_story_shows_the_offer(database_url: str, redis_url: str, redis: Redis) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        await platform.say(platform.alice, "/stories")
+        [catalogue] = await platform.wait_for_bot(platform.alice, 1)
+        premium = next(title for title in _buttons(catalogue) if title.startswith("⭐ "))
+        await platform.tap(platform.alice, catalogue["message_id"], _buttons(catalogue)[premium])
+        [offer] = await platform.wait_for_bot(
+            platform.alice, 1, where=lambda m: "⭐ Premium" in str(_buttons(m)) or "Premium" in m.get("text", "")
+        )
+        assert "📚 Other stories" in _buttons(offer)
+
+
+async def test_stories_unavailable_is_said_kindly(database_url: str, redis_url: str, redis: Redis) -> None:
+    async with live_platform(database_url, redis_url, story_url="http://127.0.0.1:9") as platform:
+        await platform.say(platform.alice, "/stories")
+        [reply] = await platform.wait_for_bot(platform.alice, 1)
+        assert reply["text"].startswith("Stories are unavailable right now")
