@@ -85,6 +85,7 @@ DEFINITION = ServiceDefinition(
     routers=(webhook_router,),
     setup=gateway_setup,
     public_paths=("/telegram/webhook",),
+    self_instrumented_paths=("/telegram/webhook",),
 )
 
 

@@ -41,6 +41,8 @@ class ServiceDefinition:
     routers: Sequence[APIRouter]
     setup: ServiceSetup | None = None
     public_paths: Collection[str] = field(default_factory=tuple)
+    # High-volume ingress that records its own span and metrics, more cheaply than the generic middleware.
+    self_instrumented_paths: Collection[str] = field(default_factory=tuple)
     max_body_bytes: int = 1_048_576
 
 
@@ -108,7 +110,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     app.include_router(ops_router(definition.version))
     for router in definition.routers:
         app.include_router(router)
-    install_metrics(app)
+    install_metrics(app, definition.self_instrumented_paths)
     public = {*PUBLIC_PROBE_PATHS, *definition.public_paths}
     if docs:
         public |= {"/docs", "/openapi.json", "/docs/oauth2-redirect"}
@@ -119,5 +121,5 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         max_body_bytes=definition.max_body_bytes,
         max_skew_seconds=settings.internal_auth_max_skew_seconds,
     )
-    instrument_app(app)
+    instrument_app(app, definition.self_instrumented_paths)
     return app

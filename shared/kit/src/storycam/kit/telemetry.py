@@ -6,6 +6,8 @@ every stream message, so one trace follows a user action across services.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
@@ -52,5 +54,7 @@ def setup_tracing(
     return provider
 
 
-def instrument_app(app: FastAPI) -> None:
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=trace.get_tracer_provider(), excluded_urls=_EXCLUDED_URLS)
+def instrument_app(app: FastAPI, self_traced: Collection[str] = ()) -> None:
+    """Trace every request but the probes and the ``self_traced`` paths (hot ingress that makes its own span)."""
+    excluded = ",".join([_EXCLUDED_URLS, *(path.lstrip("/") for path in self_traced)])
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=trace.get_tracer_provider(), excluded_urls=excluded)
