@@ -100,11 +100,15 @@ class Platform:
 
 
 @contextlib.asynccontextmanager
-async def live_platform(database_url: str, redis_url: str, **gateway_overrides: Any) -> AsyncIterator[Platform]:
+async def live_platform(
+    database_url: str, redis_url: str, *, polling: bool = False, **gateway_overrides: Any
+) -> AsyncIterator[Platform]:
+    """With ``polling``, the gateway has a token and no public URL: it polls getUpdates instead of a webhook."""
     emulator_port, gateway_port, payments_port, story_port = free_port(), free_port(), free_port(), free_port()
     overrides: dict[str, Any] = {
         "telegram_api_base": f"http://127.0.0.1:{emulator_port}",
-        "public_base_url": f"http://127.0.0.1:{gateway_port}",
+        "public_base_url": None if polling else f"http://127.0.0.1:{gateway_port}",
+        **({"telegram_bot_token": SANDBOX_BOT_TOKEN} if polling else {}),
         "payments_url": f"http://127.0.0.1:{payments_port}",
         "story_url": f"http://127.0.0.1:{story_port}",
         **gateway_overrides,

@@ -235,3 +235,32 @@ async def test_every_command_in_the_menu_has_an_answer(database_url: str, redis_
             await platform.say(platform.alice, f"/{command}")
             reply = (await platform.wait_for_bot(platform.alice, n))[-1]
             assert "don't understand" not in reply["text"], f"/{command} has no handler"
+
+
+async def test_polling_mode_feeds_the_same_workers(database_url: str, redis_url: str, redis: Redis) -> None:
+    async with live_platform(database_url, redis_url, polling=True) as platform:
+        webhook = (await platform.control.get("/sandbox/bot")).json()
+        assert webhook["bot"] is not None
+        await platform.say(platform.masha, "/start")
+        [greeting] = await platform.wait_for_bot(platform.masha, 1, seconds=40)
+        assert greeting["text"].startswith("Привет, Маша!")
+
+
+async def test_an_update_redone_after_a_crash_takes_effect_once(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    from storycam.gateway.ingress.handling import UpdateDispatch
+    from tests.gateway.support import text_update
+
+    async with live_platform(database_url, redis_url) as platform:
+        await platform.say(platform.alice, "/start")
+        await platform.wait_for_bot(platform.alice, 1)
+        state = platform.gateway.state
+        dispatch = UpdateDispatch(state.bot, state.dispatcher, state.service)
+        update = text_update(990_001, platform.alice, "/help")
+        # A worker handled it and died before the ack; the next owner of the partition handles it again.
+        await dispatch(update)
+        await dispatch(update)
+        await asyncio.sleep(0.5)
+        helps = [m for m in await platform.bot_messages(platform.alice) if "What I can do" in m["text"]]
+        assert len(helps) == 1
