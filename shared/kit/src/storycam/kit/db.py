@@ -19,6 +19,13 @@ async def _init_connection(connection: asyncpg.Connection) -> None:
         await connection.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _end_open_transaction(connection: asyncpg.Connection) -> None:
+    """What a returned connection needs before its next user. asyncpg's default also runs RESET ALL, UNLISTEN and
+    unlocks advisory locks: a round trip per query that no service needs, since none sets session state."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
 async def create_pool(database_url: str, *, schema: str, max_size: int = 10) -> asyncpg.Pool:
     """A lazy pool: it connects on first use, so a service starts (and reports not-ready) while PostgreSQL is away."""
     pool = await asyncpg.create_pool(
@@ -26,6 +33,7 @@ async def create_pool(database_url: str, *, schema: str, max_size: int = 10) -> 
         min_size=0,
         max_size=max_size,
         init=_init_connection,
+        reset=_end_open_transaction,
         server_settings={"search_path": f"{schema},public", "application_name": f"storycam-{schema}"},
         command_timeout=30,
     )

@@ -17,6 +17,7 @@ from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 from storycam.kit.logging import get_logger
 
@@ -34,7 +35,14 @@ def setup_tracing(
     if isinstance(current, TracerProvider):
         provider = current
     else:
-        provider = TracerProvider(resource=Resource.create({SERVICE_NAME: f"storycam-{service}"}))
+        resource = Resource.create({SERVICE_NAME: f"storycam-{service}"})
+        # With nowhere to send spans, none is recorded: trace ids still flow (logs, stream entries, outgoing
+        # requests) at almost no cost. Otherwise OTEL_TRACES_SAMPLER decides (default: every trace; a busy
+        # deployment sets parentbased_traceidratio).
+        recording = bool(otlp_endpoint) or extra_processor is not None
+        provider = (
+            TracerProvider(resource=resource) if recording else TracerProvider(resource=resource, sampler=ALWAYS_OFF)
+        )
         if otlp_endpoint:
             # Imported here: the exporter pulls in protobuf, which a service without OTLP never needs.
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
