@@ -19,7 +19,13 @@ $(STAMP): $(UV) uv.lock pyproject.toml $(wildcard shared/*/pyproject.toml servic
 	$(UV) sync --frozen --all-packages
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The inkjs compiler, for importing .ink sources and the story tests (playing needs no Node).
+INK_STAMP := services/story/ink-compiler/node_modules/.package-lock.json
+$(INK_STAMP): services/story/ink-compiler/package.json services/story/ink-compiler/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 18+ with npm is needed to compile ink stories"; exit 1; }
+	npm ci --prefix services/story/ink-compiler --no-audit --no-fund
+
+install: $(STAMP) $(INK_STAMP)
 
 # What the tests need from the system: Chromium for the web chat test, promtool for the alert rules.
 # Debian's packages, installed once (as root, or through sudo) when missing.
@@ -31,10 +37,10 @@ $(SYSTEM_TEST_TOOLS):
 
 test-tools: $(SYSTEM_TEST_TOOLS)
 
-dev: $(STAMP)
+dev: $(STAMP) $(INK_STAMP)
 	$(VENV)/bin/storycam-dev
 
-test: $(STAMP) test-tools
+test: $(STAMP) $(INK_STAMP) test-tools
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
@@ -46,7 +52,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(STAMP)
+bench: $(STAMP) $(INK_STAMP)
 	$(VENV)/bin/python -m bench
 
 clean:

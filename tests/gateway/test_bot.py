@@ -21,6 +21,10 @@ from tests.gateway.live import live_platform
 pytestmark = pytest.mark.slow
 
 
+def _buttons_of(message: dict[str, Any]) -> dict[str, str]:
+    return dict(_buttons(message))
+
+
 def _buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     rows = message.get("reply_markup", {}).get("inline_keyboard", [])
     return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
@@ -178,11 +182,24 @@ async def test_delete_me_erases_the_user_after_confirmation(
     database_url: str, redis_url: str, redis: Redis, db: asyncpg.Connection
 ) -> None:
     async with live_platform(database_url, redis_url) as platform:
+        # She has data in every service: a user record, a story under way, a support grant.
+        await platform.say(platform.masha, "/stories")
+        [catalogue] = await platform.wait_for_bot(platform.masha, 1)
+        free_story = next(t for t in _buttons_of(catalogue) if not t.startswith("⭐"))
+        await platform.tap(platform.masha, catalogue["message_id"], _buttons_of(catalogue)[free_story])
+        await platform.wait_for_bot(platform.masha, 2)
+        granted = await platform.payments.post(
+            f"/internal/v1/users/{platform.masha}/subscriptions/grants", json={"days": 7, "reason": "a kind gesture"}
+        )
+        assert granted.status_code == 201
+        assert await db.fetchval("SELECT count(*) FROM story.progress WHERE user_id = $1", platform.masha) == 1
+        before = len(await platform.bot_messages(platform.masha))
+
         await platform.say(platform.masha, "/delete_me")
-        [question] = await platform.wait_for_bot(platform.masha, 1)
+        question = (await platform.wait_for_bot(platform.masha, before + 1))[-1]
         assert await db.fetchval("SELECT count(*) FROM gateway.users WHERE telegram_id = $1", platform.masha) == 1
         await platform.tap(platform.masha, question["message_id"], dict(_buttons(question))["Да, удалить всё"])
-        done = (await platform.wait_for_bot(platform.masha, 2))[-1]
+        done = (await platform.wait_for_bot(platform.masha, before + 2))[-1]
         assert done["text"].startswith("Готово: ваши данные удалены")
         assert await db.fetchval("SELECT count(*) FROM gateway.users WHERE telegram_id = $1", platform.masha) == 0
         async with asyncio.timeout(10):
@@ -190,6 +207,14 @@ async def test_delete_me_erases_the_user_after_confirmation(
                 await asyncio.sleep(0.05)
         [(_, fields)] = await redis.xrange(Streams.USERS_ERASURE)
         assert UserErasureRequested.model_validate_json(fields[b"data"]).user_id == platform.masha
+        # Every service hears it and forgets her: the story service her progress, payments the grant.
+        async with asyncio.timeout(15):
+            while await db.fetchval(
+                "SELECT (SELECT count(*) FROM story.progress WHERE user_id = $1)"
+                " + (SELECT count(*) FROM payments.subscriptions WHERE user_id = $1)",
+                platform.masha,
+            ):
+                await asyncio.sleep(0.1)
 
 
 async def test_a_user_who_floods_is_told_once_to_slow_down(database_url: str, redis_url: str, redis: Redis) -> None:

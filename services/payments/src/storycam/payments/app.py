@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from storycam.kit.app import ServiceDefinition, create_app
+from storycam.kit.state import ServiceState
 from storycam.payments import __version__
 from storycam.payments.settings import PaymentsSettings
+from storycam.payments.subscriptions.endpoints import router as subscriptions
+from storycam.payments.subscriptions.erasure import erasure_subscription
+
+
+@asynccontextmanager
+async def payments_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None]:
+    state.consumers.add(erasure_subscription(state.db))
+    yield
+
 
 DEFINITION = ServiceDefinition(
     name="payments",
     schema="payments",
     version=__version__,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(),
+    routers=(subscriptions,),
+    setup=payments_setup,
     public_paths=("/webhooks/yookassa",),
 )
 

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pathlib import Path
+
+from pydantic import Field, SecretStr
 
 from storycam.kit.settings import ServiceSettings
+
+# Where `make install` runs `npm ci` for the ink compiler, in a checkout of the repository.
+REPOSITORY_INK_COMPILER = Path(__file__).resolve().parents[3] / "ink-compiler"
 
 
 class StorySettings(ServiceSettings):
@@ -11,4 +16,10 @@ class StorySettings(ServiceSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str = "https://api.openai.com/v1"
     openai_model: str = "gpt-4o-mini"
+    # One attempt's limit; with the one retry the SDK makes, free text waits at most about twice this.
+    openai_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
     payments_url: str = "http://127.0.0.1:8003"
+
+    # `import` of .ink sources: Node.js and the directory holding inkjs in node_modules. Play never needs them.
+    ink_node_binary: str = "node"
+    ink_compiler_dir: Path = REPOSITORY_INK_COMPILER

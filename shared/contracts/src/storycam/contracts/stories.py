@@ -88,7 +88,11 @@ class StoryCatalogue(Contract):
 
 
 class StartStory(Contract):
-    """Start the story, or resume it where the user stopped (``restart`` begins again)."""
+    """Start the story, or resume it where the user stopped; ``restart`` begins again.
+
+    A run keeps the language it started in: resuming answers in that language (``StoryReply.language``), and
+    a restart starts over in the one asked for.
+    """
 
     language: Language
     restart: bool = False

@@ -116,6 +116,11 @@ class Subscription(Generic[T]):
         return self.stream + DEAD_LETTER_SUFFIX
 
 
+def stream_was_lost(exc: ResponseError) -> bool:
+    """Redis dropped the stream under a consumer (flushed, or restarted without persistence)."""
+    return any(marker in str(exc) for marker in ("NOGROUP", "UNBLOCKED"))
+
+
 async def ensure_group(redis: Redis, stream: str, group: str, start_id: str = "$") -> None:
     """Create the consumer group (and the stream) if missing. Safe to call from every replica at start."""
     try:
@@ -153,7 +158,7 @@ class StreamConsumer(Generic[T]):
             except asyncio.CancelledError:
                 raise
             except ResponseError as exc:
-                if "NOGROUP" not in str(exc):
+                if not stream_was_lost(exc):
                     raise
                 # The stream or group is gone (Redis flushed, or restarted without persistence): make it again.
                 log.warning("bus.group_recreated", stream=sub.stream, group=sub.group)

@@ -1,4 +1,7 @@
-"""Short ``Annotated`` aliases for what routes receive from the lifespan."""
+"""Short ``Annotated`` aliases for what routes receive from the lifespan.
+
+The providers are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread.
+"""
 
 from __future__ import annotations
 
@@ -12,24 +15,28 @@ from storycam.kit.bus import StreamBus
 from storycam.kit.state import ServiceState
 
 
-def get_state(request: Request) -> ServiceState:
+def _state(request: Request) -> ServiceState:
     state: ServiceState = request.app.state.service
     return state
 
 
-def get_db(request: Request) -> asyncpg.Pool:
-    return get_state(request).db
+async def get_state(request: Request) -> ServiceState:
+    return _state(request)
 
 
-def get_redis(request: Request) -> Redis:
-    return get_state(request).redis
+async def get_db(request: Request) -> asyncpg.Pool:
+    return _state(request).db
 
 
-def get_bus(request: Request) -> StreamBus:
-    return get_state(request).bus
+async def get_redis(request: Request) -> Redis:
+    return _state(request).redis
 
 
-def get_caller(request: Request) -> str:
+async def get_bus(request: Request) -> StreamBus:
+    return _state(request).bus
+
+
+async def get_caller(request: Request) -> str:
     """The service that signed this request (set by the service-auth middleware)."""
     return str(request.scope.get("state", {}).get("caller", ""))
 

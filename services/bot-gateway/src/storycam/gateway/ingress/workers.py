@@ -25,7 +25,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from storycam.gateway.ingress.journal import GROUP, stream_name
 from storycam.gateway.ingress.leases import PartitionLeases
-from storycam.kit.bus import dead_letter, ensure_group
+from storycam.kit.bus import dead_letter, ensure_group, stream_was_lost
 from storycam.kit.logging import get_logger
 
 log = get_logger(__name__)
@@ -136,7 +136,7 @@ class UpdateWorkers:
                     GROUP, consumer, {stream: ">"}, count=16, block=self._block_ms
                 )
             except ResponseError as exc:
-                if "NOGROUP" not in str(exc):
+                if not stream_was_lost(exc):
                     raise
                 log.warning("ingress.group_recreated", stream=stream)  # Redis lost the stream (flushed, restarted)
                 await ensure_group(self._redis, stream, GROUP, start_id="0")

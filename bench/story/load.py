@@ -1,0 +1,119 @@
+"""Players hitting the story service's REST API: a closed loop for the most it serves, and a paced loop (each
+player taking a step on a schedule) for the latency a given rate of steps gets.
+
+The paced loop measures each step from the moment it was due, not from when it was sent, so a server that falls
+behind shows it in the latency (no coordinated omission). Requests are signed as the gateway signs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from storycam.kit.service_auth import CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+
+STORY = "bench-labyrinth"
+
+
+@dataclass
+class LoadResult:
+    seconds: float = 0.0
+    steps: int = 0
+    restarts: int = 0
+    errors: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.steps / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else float("nan")
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.latencies_ms) if self.latencies_ms else float("nan")
+
+
+class StoryApi:
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, secret: str) -> None:
+        self._session = session
+        self._base = base_url
+        self._secret = secret
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        data = json.dumps(body).encode()
+        timestamp = str(int(time.time()))
+        headers = {
+            "content-type": "application/json",
+            CALLER_HEADER: "gateway",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: signature(
+                self._secret, caller="gateway", timestamp=timestamp, method="POST", target=path, body=data
+            ),
+        }
+        try:
+            async with self._session.post(self._base + path, data=data, headers=headers) as response:
+                payload = await response.read()
+                return json.loads(payload) if response.status == 200 else None
+        except aiohttp.ClientError:
+            return None
+
+
+async def _play(
+    api: StoryApi, user_id: int, result: LoadResult, *, until: float, period: float | None, offset: float
+) -> None:
+    chooser = random.Random(user_id)
+    base = f"/internal/v1/users/{user_id}/stories/{STORY}"
+    await asyncio.sleep(offset)  # players arrive spread over one period, not all in the same millisecond
+    reply = await api.post(f"{base}/start", {"language": "en", "restart": True})
+    due = time.perf_counter()
+    while reply is not None and time.perf_counter() < until:
+        if period is not None:
+            due += period
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        started = due if period is not None else time.perf_counter()
+        if not reply["choices"]:
+            reply = await api.post(f"{base}/start", {"language": "en", "restart": True})
+            result.restarts += 1
+            continue
+        body = {"revision": reply["revision"], "index": chooser.randrange(len(reply["choices"]))}
+        answer = await api.post(f"{base}/choices", body)
+        if answer is None or answer.get("notice"):
+            result.errors += 1
+            reply = answer if answer is not None else reply
+            continue
+        reply = answer
+        result.steps += 1
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+
+
+async def run_players(
+    base_url: str, secret: str, *, players: int, seconds: float, rate: float | None, first_user: int
+) -> LoadResult:
+    """``players`` playing at once for ``seconds``; with ``rate``, together they take that many steps a second."""
+    result = LoadResult()
+    connector = aiohttp.TCPConnector(limit=players, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        api = StoryApi(session, base_url, secret)
+        period = players / rate if rate else None
+        began = time.perf_counter()
+        until = began + seconds
+        await asyncio.gather(
+            *(
+                _play(api, first_user + n, result, until=until, period=period, offset=(period or 0) * n / players)
+                for n in range(players)
+            )
+        )
+        result.seconds = time.perf_counter() - began
+    return result

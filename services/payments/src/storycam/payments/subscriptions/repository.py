@@ -1,0 +1,69 @@
+"""SQL for the subscriptions table, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from storycam.contracts.entitlements import Subscription
+from storycam.kit.db import Executor
+
+_COLUMNS = "id, user_id, plan, source, active_from, active_until, reason, created_at"
+
+
+def _subscription(row: asyncpg.Record) -> Subscription:
+    return Subscription(**dict(row))
+
+
+async def latest_end(db: Executor, user_id: int, plan: str) -> datetime | None:
+    """When the user's last subscription of ``plan`` ends (in the past or the future), or None."""
+    value: datetime | None = await db.fetchval(
+        "SELECT max(active_until) FROM subscriptions WHERE user_id = $1 AND plan = $2", user_id, plan
+    )
+    return value
+
+
+async def active_until(db: Executor, user_id: int, plan: str, at: datetime) -> datetime | None:
+    """The end of the subscription covering ``at``, or None when none does."""
+    value: datetime | None = await db.fetchval(
+        "SELECT max(active_until) FROM subscriptions "
+        "WHERE user_id = $1 AND plan = $2 AND active_from <= $3 AND active_until > $3",
+        user_id,
+        plan,
+        at,
+    )
+    return value
+
+
+async def insert(
+    db: Executor,
+    *,
+    user_id: int,
+    plan: str,
+    source: str,
+    active_from: datetime,
+    active_until: datetime,
+    reason: str | None,
+) -> Subscription:
+    row = await db.fetchrow(
+        f"""
+        INSERT INTO subscriptions (user_id, plan, source, active_from, active_until, reason)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        RETURNING {_COLUMNS}
+        """,  # noqa: S608 - constant column list
+        user_id,
+        plan,
+        source,
+        active_from,
+        active_until,
+        reason,
+    )
+    assert row is not None
+    return _subscription(row)
+
+
+async def delete_grants(db: Executor, user_id: int) -> int:
+    """Support's grants are the user's data, not accounting records: they go when the user asks."""
+    status: str = await db.execute("DELETE FROM subscriptions WHERE user_id = $1 AND source = 'grant'", user_id)
+    return int(status.split()[-1])

@@ -1,0 +1,1 @@
+"""The catalogue: stories, their versions and scripts, media, the node index; importing and listing them."""

@@ -1,0 +1,1 @@
+"""Ink: the compiled-story runtime, tags, the node index and the compiler."""

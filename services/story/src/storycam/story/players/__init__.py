@@ -1,0 +1,1 @@
+"""Players across stories: progress and stats, and erasing what the service holds about one."""

@@ -1,0 +1,1 @@
+"""The story service's console tools: import, lint, graph."""

@@ -1,0 +1,3 @@
+from storycam.story.tooling.cli import main
+
+main()

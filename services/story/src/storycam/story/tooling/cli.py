@@ -1,0 +1,130 @@
+"""``storycam-story-tools``: ``import`` a story into the database, ``lint`` it, ``build`` its compiled JSON, draw
+its ``graph``.
+
+A story is a directory (``en.ink`` + ``en.ink.json``, ``ru.ink`` + ``ru.ink.json``, ``media/``), a single
+``.ink`` file (compiled with inkjs, which needs Node.js), or a compiled ``.json`` (from Inky or inklecate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from storycam.contracts.stories import LANGUAGES
+from storycam.kit.db import create_pool
+from storycam.kit.settings import load_settings
+from storycam.story.catalogue import service
+from storycam.story.catalogue.bundled import bundled_stories
+from storycam.story.catalogue.files import read_story, script_files
+from storycam.story.catalogue.graph import GraphNode, mermaid
+from storycam.story.catalogue.package import StoryPackage
+from storycam.story.errors import StoryRejected
+from storycam.story.ink.compiler import CompilerMissing, InkCompileError, InkCompiler
+from storycam.story.settings import StorySettings
+from storycam.story.tooling.lint import lint
+
+
+def _compiler(settings: StorySettings) -> InkCompiler:
+    return InkCompiler(settings.ink_node_binary, settings.ink_compiler_dir)
+
+
+def _read(path: Path, compiler: InkCompiler, *, recompile: bool) -> StoryPackage:
+    single_ink = path.is_file() and path.name.endswith(".ink")
+    return read_story(path, compiler, recompile=recompile or single_ink)
+
+
+def _paths(given: list[Path], bundled: bool) -> list[Path]:
+    return [*given, *(bundled_stories() if bundled else [])]
+
+
+def run_import(args: argparse.Namespace, settings: StorySettings) -> int:
+    compiler = _compiler(settings)
+
+    async def store_all() -> int:
+        db = await create_pool(settings.database_url, schema="story", max_size=2)
+        try:
+            for path in _paths(args.paths, args.bundled):
+                imported = await service.store(db, _read(path, compiler, recompile=args.compile))
+                state = "stored as version" if imported.created else "unchanged at version"
+                print(f"{imported.slug}: {state} {imported.version} ({', '.join(imported.languages)})")
+                for warning in imported.warnings:
+                    print(f"  warning: {warning}")
+                if imported.pruned_versions:
+                    print(f"  removed {imported.pruned_versions} old version(s) nobody plays")
+        finally:
+            await db.close()
+        return 0
+
+    return asyncio.run(store_all())
+
+
+def run_lint(args: argparse.Namespace, settings: StorySettings) -> int:
+    compiler = _compiler(settings)
+    failed = False
+    for path in _paths(args.paths, args.bundled):
+        package = _read(path, compiler, recompile=False)
+        report = lint(package, runs=args.runs, seed=args.seed, max_steps=args.max_steps, compiler=compiler)
+        for finding in report.findings:
+            print(f"{package.slug}: {finding}")
+        endings = ", ".join(f"{name} ×{count}" for name, count in sorted(report.endings.items()))
+        verdict = "ok" if report.ok else "FAILED"
+        print(f"{package.slug}: {verdict}: {report.playthroughs} playthroughs, longest {report.longest} choices")
+        print(f"{package.slug}: endings reached: {endings or 'none'}")
+        failed |= not report.ok
+    return 1 if failed else 0
+
+
+def run_build(args: argparse.Namespace, settings: StorySettings) -> int:
+    compiler = _compiler(settings)
+    for path in _paths(args.paths, args.bundled):
+        for files in script_files(path):
+            if files.source is None:
+                continue
+            target = files.source.with_name(files.source.name + ".json")
+            target.write_text(compiler.compile(files.source.read_text(encoding="utf-8-sig")), encoding="utf-8")
+            print(f"compiled {files.source} -> {target.name}")
+    return 0
+
+
+def run_graph(args: argparse.Namespace, settings: StorySettings) -> int:
+    package = _read(args.path, _compiler(settings), recompile=False)
+    script = package.scripts.get(args.language) or next(iter(package.scripts.values()))
+    nodes = (GraphNode(i.node.name, i.start_tags, i.node.tags, i.node.diverts) for i in script.nodes)
+    print(mermaid(nodes), end="")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="storycam-story-tools", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    importing = commands.add_parser("import", help="store stories as new versions in the database")
+    importing.add_argument("paths", nargs="*", type=Path)
+    importing.add_argument("--bundled", action="store_true", help="also the stories that ship with the service")
+    importing.add_argument("--compile", action="store_true", help="compile every .ink afresh (needs Node.js)")
+    linting = commands.add_parser("lint", help="check stories: random playthroughs and static checks")
+    linting.add_argument("paths", nargs="*", type=Path)
+    linting.add_argument("--bundled", action="store_true", help="also the stories that ship with the service")
+    linting.add_argument("--runs", type=int, default=300, help="random playthroughs per language (default 300)")
+    linting.add_argument("--seed", type=int, default=1)
+    linting.add_argument("--max-steps", type=int, default=500, help="choices a playthrough may take to end")
+    building = commands.add_parser("build", help="compile each .ink to the .ink.json beside it (needs Node.js)")
+    building.add_argument("paths", nargs="*", type=Path)
+    building.add_argument("--bundled", action="store_true", help="the stories that ship with the service")
+    drawing = commands.add_parser("graph", help="print a story's knots and diverts as a Mermaid flowchart")
+    drawing.add_argument("path", type=Path)
+    drawing.add_argument("--language", choices=LANGUAGES, default="en")
+    args = parser.parse_args(argv)
+    if args.command in {"import", "lint", "build"} and not args.paths and not args.bundled:
+        parser.error(f"{args.command}: give story paths, or --bundled")
+    settings = load_settings(StorySettings)
+    commands_by_name = {"import": run_import, "lint": run_lint, "build": run_build, "graph": run_graph}
+    try:
+        code = commands_by_name[args.command](args, settings)
+    except (StoryRejected, InkCompileError, CompilerMissing, FileNotFoundError) as exc:
+        detail = exc.detail if isinstance(exc, StoryRejected) else str(exc)
+        print(f"error: {detail}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
