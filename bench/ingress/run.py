@@ -12,28 +12,24 @@ import asyncio
 import contextlib
 import os
 import platform
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from redis import Redis
 
+from bench.infra import LOGS, ROOT, datastores, free_port
 from bench.ingress.load import LoadResult, UpdateFactory, closed_loop, open_loop
 from bench.report import write_section
-from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database_sync
 from storycam.gateway.settings import GatewaySettings
 from storycam.gateway.telegram import webhook_secret
 from storycam.kit.migrations import upgrade
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CONCURRENCY = 64
 THROUGHPUT_SECONDS = 10.0
@@ -42,37 +38,8 @@ RATE_SECONDS = 10.0
 CHATS = 1000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _datastores() -> Iterator[tuple[str, str]]:
-    """PostgreSQL and Redis: the given ones (a bench database and Redis db 12), or embedded ones."""
-    with contextlib.ExitStack() as stack:
-        admin = os.environ.get("DATABASE_URL")
-        if not admin:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="storycam-bench-"))
-            postgres = EmbeddedPostgres(Path(tmp) / "pg")
-            postgres.start()
-            stack.callback(postgres.stop)
-            admin = postgres.url("postgres")
-        ensure_database_sync(admin, "storycam_bench")
-        database = urlunsplit(urlsplit(admin)._replace(path="/storycam_bench"))
-        redis_url = os.environ.get("REDIS_URL")
-        if redis_url:
-            redis_url = urlunsplit(urlsplit(redis_url)._replace(path="/12"))
-        else:
-            valkey = EmbeddedValkey(Path(stack.enter_context(tempfile.TemporaryDirectory())), port=6393, persist=False)
-            valkey.start()
-            stack.callback(valkey.stop)
-            redis_url = valkey.url
-        yield database, redis_url
-
-
-LOGS = ROOT / "bench" / "results"
+def _datastores() -> contextlib.AbstractContextManager[tuple[str, str]]:
+    return datastores("storycam_bench", redis_db=12, valkey_port=6393)
 
 
 @contextlib.contextmanager
@@ -132,7 +99,7 @@ def main() -> None:
     with _datastores() as (database_url, redis_url):
         upgrade(database_url, "gateway", ROOT / "services/bot-gateway/src/storycam/gateway/migrations")
         redis = Redis.from_url(redis_url)
-        stub_port, gateway_port, baseline_port = _free_port(), _free_port(), _free_port()
+        stub_port, gateway_port, baseline_port = free_port(), free_port(), free_port()
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -153,7 +120,7 @@ def main() -> None:
             time.sleep(1)
             redis.flushdb()
             # As deployed under load: webhook replicas apart from worker replicas (UPDATE_WORKERS), here one each.
-            workers_port = _free_port()
+            workers_port = free_port()
             with (
                 _process(
                     [str(BIN / "storycam-gateway"), "serve"],

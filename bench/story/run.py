@@ -18,26 +18,23 @@ import contextlib
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 import redis
 
+from bench.infra import LOGS, ROOT, datastores, free_port
 from bench.report import write_section
 from bench.story.labyrinth import generate
 from bench.story.load import STORY, LoadResult, run_players
-from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database_sync
 from storycam.kit.db import create_pool
 from storycam.kit.migrations import upgrade
 from storycam.kit.service_auth import ServiceAuth
@@ -48,9 +45,7 @@ from storycam.story.ink.compiler import InkCompiler
 from storycam.story.ink.runtime import InkStory
 from storycam.story.settings import StorySettings
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-LOGS = ROOT / "bench" / "results"
 PLAYERS = 200
 TARGET_RATE = 1500.0
 WARM_UP_SECONDS = 5.0
@@ -58,34 +53,8 @@ SECONDS = 20.0
 RUNTIME_STEPS = 20_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _datastores() -> Iterator[tuple[str, str]]:
-    """The machine's PostgreSQL and Redis (DATABASE_URL, REDIS_URL; a bench database and Redis db 13), or embedded."""
-    with contextlib.ExitStack() as stack:
-        admin = os.environ.get("DATABASE_URL")
-        if not admin:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="storycam-bench-story-"))
-            postgres = EmbeddedPostgres(Path(tmp) / "pg")
-            postgres.start()
-            stack.callback(postgres.stop)
-            admin = postgres.url("postgres")
-        ensure_database_sync(admin, "storycam_bench_story")
-        database = urlunsplit(urlsplit(admin)._replace(path="/storycam_bench_story"))
-        redis_url = os.environ.get("REDIS_URL")
-        if redis_url:
-            redis_url = urlunsplit(urlsplit(redis_url)._replace(path="/13"))
-        else:
-            valkey = EmbeddedValkey(Path(stack.enter_context(tempfile.TemporaryDirectory())), port=6394, persist=False)
-            valkey.start()
-            stack.callback(valkey.stop)
-            redis_url = valkey.url
-        yield database, redis_url
+def _datastores() -> contextlib.AbstractContextManager[tuple[str, str]]:
+    return datastores("storycam_bench_story", redis_db=13, valkey_port=6394)
 
 
 def _compile_story() -> tuple[str, str]:
@@ -262,7 +231,7 @@ def main() -> None:
         asyncio.run(_store(database_url, source, compiled))
         redis.Redis.from_url(redis_url).flushdb()
         machine = _machine(database_url, redis_url)
-        with _story_service(database_url, redis_url, _free_port()) as story:
+        with _story_service(database_url, redis_url, free_port()) as story:
             shipped = asyncio.run(_measure(story, paced=True))
     assert shipped.easy is not None
     assert shipped.target is not None
