@@ -5,10 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import statistics
+import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import httpx
 
 from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database_sync
 
@@ -47,3 +52,44 @@ def datastores(database: str, redis_db: int, valkey_port: int) -> Iterator[tuple
             stack.callback(valkey.stop)
             redis_url = valkey.url
         yield database_url, redis_url
+
+
+@contextlib.contextmanager
+def logged_process(args: list[str], env: dict[str, str], log_name: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A server for the benchmark, its output in bench/results/<log_name>.log, stopped (then killed) at the end."""
+    LOGS.mkdir(exist_ok=True)
+    with (LOGS / f"{log_name}.log").open("wb") as log:
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen[bytes], *, ready_status: int = 500, seconds: float = 60
+) -> None:
+    """Until ``url`` answers below ``ready_status``; fails at once if the server exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code < ready_status:
+                return
+        if process.poll() is not None:
+            raise RuntimeError(f"the server behind {url} exited; see {LOGS}")
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {seconds:.0f} s")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else float("nan")
+
+
+def mean(values: list[float]) -> float:
+    return statistics.fmean(values) if values else float("nan")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import statistics
 import time
 from dataclasses import dataclass
 
 import aiohttp
+
+from bench.infra import mean, percentile
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,11 @@ class LoadResult:
         return self.ok / self.seconds
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else float("nan")
+        return percentile(self.latencies_ms, p)
 
     @property
     def mean(self) -> float:
-        return statistics.fmean(self.latencies_ms) if self.latencies_ms else float("nan")
+        return mean(self.latencies_ms)
 
 
 class UpdateFactory:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import statistics
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
+from bench.infra import mean, percentile
 from storycam.kit.service_auth import CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 
 STORY = "bench-labyrinth"
@@ -35,12 +35,11 @@ class LoadResult:
         return self.steps / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else float("nan")
+        return percentile(self.latencies_ms, p)
 
     @property
     def mean(self) -> float:
-        return statistics.fmean(self.latencies_ms) if self.latencies_ms else float("nan")
+        return mean(self.latencies_ms)
 
 
 class StoryApi:

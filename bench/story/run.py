@@ -19,7 +19,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ import asyncpg
 import httpx
 import redis
 
-from bench.infra import LOGS, ROOT, datastores, free_port
+from bench.infra import LOGS, ROOT, datastores, free_port, logged_process, wait_until_answering
 from bench.report import write_section
 from bench.story.labyrinth import generate
 from bench.story.load import STORY, LoadResult, run_players
@@ -120,28 +119,10 @@ def _story_service(database_url: str, redis_url: str, port: int) -> Iterator[Ser
     }
     for name in ("OPENAI_API_KEY", "INTERNAL_AUTH_SECRET", "OTEL_EXPORTER_OTLP_ENDPOINT"):
         env.pop(name, None)
-    with (LOGS / "story.log").open("wb") as log:
-        command = [str(BIN / "storycam-story")]
-        process = subprocess.Popen([*command, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                if process.poll() is not None:
-                    raise RuntimeError(f"the story service exited; see {LOGS / 'story.log'}")
-                time.sleep(0.2)
-            else:
-                raise RuntimeError("the story service never became ready")
-            yield Service(base, process.pid)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    base = f"http://127.0.0.1:{port}"
+    with logged_process([str(BIN / "storycam-story"), "serve"], env, "story") as process:
+        wait_until_answering(f"{base}/readyz", process, ready_status=201)
+        yield Service(base, process.pid)
 
 
 def _machine(database_url: str, redis_url: str) -> str:
