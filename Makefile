@@ -37,7 +37,7 @@ $(SYSTEM_TEST_TOOLS):
 
 test-tools: $(SYSTEM_TEST_TOOLS)
 
-dev: $(STAMP) $(INK_STAMP)
+dev: $(STAMP)
 	$(VENV)/bin/storycam-dev
 
 test: $(STAMP) $(INK_STAMP) test-tools
