@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 
 from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database
 from storycam.kit.migrations import upgrade
@@ -81,3 +82,26 @@ async def test_readyz_follows_postgres_down_and_back(redis_url: str, own_postgre
         # And the service really works again, not only the probe.
         about = await client.get("/internal/v1/about")
         assert about.json()["schema_revision"] == head_revision(service)
+
+
+async def test_a_service_starts_while_redis_is_away_and_gets_ready_when_it_returns(
+    database_url: str, own_valkey: EmbeddedValkey
+) -> None:
+    port = own_valkey.port
+    url = own_valkey.url
+    own_valkey.stop()
+    async with running(build(BY_NAME["media"], database_url, url)) as client:
+        body = await _ready_within(client, 503)
+        assert body["checks"]["redis"]["ok"] is False
+        own_valkey.port = port
+        own_valkey.start()
+        await _ready_within(client, 200)
+        # Its consumers made their groups once Redis was back: a canary reaches it.
+        assert (await client.post("/internal/v1/ops/canary")).status_code == 202
+        redis: Redis = Redis.from_url(url)
+        try:
+            async with asyncio.timeout(15):
+                while not await redis.xinfo_groups("ops.canary"):
+                    await asyncio.sleep(0.1)
+        finally:
+            await redis.aclose()

@@ -146,11 +146,14 @@ class StreamConsumer(Generic[T]):
 
     async def run(self) -> None:
         sub = self.sub
-        await ensure_group(self.redis, sub.stream, sub.group, sub.start_id)
         log.info("bus.consumer_started", stream=sub.stream, group=sub.group, consumer=self.consumer)
         backoff = 0.1
+        group_ready = False
         while not self._stopping.is_set():
             try:
+                if not group_ready:  # here, not before the loop: Redis may be away when the service starts
+                    await ensure_group(self.redis, sub.stream, sub.group, sub.start_id)
+                    group_ready = True
                 handled = await self.run_once()
                 backoff = 0.1
                 if not handled:
@@ -321,8 +324,15 @@ class ConsumerSet:
             self._consumers.append(StreamConsumer(self._redis, subscription, name))
 
     async def start(self) -> None:
+        """Create every group now when Redis answers (so nothing published from here on is missed), then run.
+
+        With Redis away the service still starts (and reports not-ready); each consumer creates its group later.
+        """
         for consumer in self._consumers:
-            await ensure_group(self._redis, consumer.sub.stream, consumer.sub.group, consumer.sub.start_id)
+            try:
+                await ensure_group(self._redis, consumer.sub.stream, consumer.sub.group, consumer.sub.start_id)
+            except (RedisError, OSError) as exc:
+                log.warning("bus.group_deferred", stream=consumer.sub.stream, error=str(exc))
         self._tasks = [asyncio.create_task(c.run(), name=f"consumer:{c.consumer}") for c in self._consumers]
 
     async def stop(self, grace_seconds: float = 5.0) -> None:
