@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from storycam.kit.app import ServiceDefinition, create_app
+from storycam.kit.error_reports import setup_error_reports
 from storycam.kit.logging import configure_logging, get_logger
 from storycam.kit.migrations import upgrade
 from storycam.kit.settings import ServiceSettings, load_settings
@@ -53,6 +54,7 @@ def run_service_cli(
     if commands and args.command in commands:
         raise SystemExit(asyncio.run(commands[args.command].run(settings)))
     setup_tracing(definition.name, otlp_endpoint=settings.otel_exporter_otlp_endpoint)
+    setup_error_reports(definition.name, definition.version, settings)
     if announce is not None:
         announce(settings)
     app = create_app(definition, settings)

@@ -47,6 +47,7 @@ class ServiceSettings(BaseSettings):
     internal_auth_max_skew_seconds: int = Field(default=30, ge=1, le=300)
 
     otel_exporter_otlp_endpoint: str | None = None
+    sentry_dsn: SecretStr | None = None
 
     @property
     def is_production(self) -> bool:
