@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final, Literal
 
 Language = Literal["ru", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("ru", "en")
 _RUSSIAN_FIRST: Final = frozenset({"ru", "uk", "be", "kk"})
+_PLACEHOLDER: Final = re.compile(r"{(\w+)}")
 
 
 def language_of(telegram_code: str | None) -> Language:
@@ -205,10 +207,14 @@ def text(language: Language, key: str, **values: object) -> str:
     return template.format(**values) if values else template
 
 
-def keys() -> frozenset[str]:
-    return frozenset(_TEXTS)
-
-
-def missing_translations() -> list[tuple[str, str]]:
-    """(key, language) pairs with no text; a test keeps this empty."""
-    return [(key, lang) for key, by_lang in _TEXTS.items() for lang in LANGUAGES if not by_lang.get(lang, "").strip()]
+def translation_gaps() -> list[str]:
+    """Keys whose languages differ: a text missing, or placeholders that are not the same. A test keeps it empty."""
+    gaps = []
+    for key, by_language in _TEXTS.items():
+        fields = {language: set(_PLACEHOLDER.findall(by_language.get(language, ""))) for language in LANGUAGES}
+        if (
+            any(not by_language.get(language, "").strip() for language in LANGUAGES)
+            or len({frozenset(f) for f in fields.values()}) > 1
+        ):
+            gaps.append(key)
+    return gaps

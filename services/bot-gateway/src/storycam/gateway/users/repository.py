@@ -37,11 +37,6 @@ async def upsert_seen(db: Executor, telegram_id: int, telegram_language: str) ->
     return User(**dict(row))
 
 
-async def get(db: Executor, telegram_id: int) -> User | None:
-    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM users WHERE telegram_id = $1", telegram_id)  # noqa: S608
-    return User(**dict(row)) if row else None
-
-
 async def choose_language(db: Executor, telegram_id: int, language: str) -> None:
     await db.execute(
         "UPDATE users SET language = $2, language_chosen = true WHERE telegram_id = $1", telegram_id, language
