@@ -17,7 +17,14 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from redis.asyncio import Redis
 
 from storycam.contracts.events import CanaryPing
-from storycam.kit.bus import Delivery, StreamBus, StreamConsumer, Subscription, ensure_group
+from storycam.kit.bus import (
+    Delivery,
+    StreamBus,
+    StreamConsumer,
+    Subscription,
+    ensure_group,
+    prune_departed_consumers,
+)
 from tests.conftest import ROOT
 
 STREAM = "test.events"
@@ -172,3 +179,19 @@ async def test_the_consumer_span_continues_the_publisher_trace(
     assert consumer_trace == [action.get_span_context().trace_id]
     process_spans = [s for s in span_exporter.get_finished_spans() if s.name == f"{STREAM} process"]
     assert process_spans[0].context.trace_id == action.get_span_context().trace_id
+
+
+async def test_departed_consumers_holding_nothing_are_forgotten(redis: Redis) -> None:
+    await ensure_group(redis, STREAM, GROUP)
+    bus = StreamBus(redis)
+    await bus.publish(STREAM, _ping("finished"))
+    await bus.publish(STREAM, _ping("held"))
+    reply: Any = await redis.xreadgroup(GROUP, "departed", {STREAM: ">"}, count=1)
+    finished = reply[0][1][0][0]
+    await redis.xack(STREAM, GROUP, finished)  # it finished its work, then its process went away
+    await redis.xreadgroup(GROUP, "still-holding", {STREAM: ">"}, count=1)  # took an entry, never acked
+    await asyncio.sleep(0.05)
+    departed = await prune_departed_consumers(redis, STREAM, GROUP, idle_ms=20)
+    assert departed == ["departed"]
+    names = {c["name"].decode() for c in await redis.xinfo_consumers(STREAM, GROUP)}
+    assert names == {"still-holding"}, "a consumer with pending entries must never be dropped"

@@ -34,6 +34,8 @@ log = get_logger(__name__)
 tracer = trace.get_tracer("storycam.kit.bus")
 
 DEAD_LETTER_SUFFIX = ".dead"
+DEPARTED_AFTER_MS = 24 * 3600 * 1000  # a consumer idle this long, holding nothing, is a process that is gone
+_PRUNE_EVERY_SECONDS = 600.0
 
 PUBLISHED = Counter("storycam_bus_published_total", "Events published to a stream", ["stream"])
 HANDLED = Counter(
@@ -116,6 +118,23 @@ class Subscription(Generic[T]):
         return self.stream + DEAD_LETTER_SUFFIX
 
 
+async def prune_departed_consumers(
+    redis: Redis, stream: str, group: str, *, idle_ms: int = DEPARTED_AFTER_MS
+) -> list[str]:
+    """Forget consumers that hold nothing and were last seen long ago: every restart names a new consumer
+    (host and pid), and without this a group lists every process that ever ran."""
+    departed = []
+    for consumer in await redis.xinfo_consumers(stream, group):
+        name = _text(consumer["name"])
+        if int(consumer["pending"]) == 0 and int(consumer["idle"]) >= idle_ms:
+            # XGROUP DELCONSUMER drops pending entries too: only ever called for consumers that hold none.
+            await redis.xgroup_delconsumer(stream, group, name)
+            departed.append(name)
+    if departed:
+        log.info("bus.consumers_pruned", stream=stream, group=group, count=len(departed))
+    return departed
+
+
 def stream_was_lost(exc: ResponseError) -> bool:
     """Redis dropped the stream under a consumer (flushed, or restarted without persistence)."""
     return any(marker in str(exc) for marker in ("NOGROUP", "UNBLOCKED"))
@@ -140,6 +159,7 @@ class StreamConsumer(Generic[T]):
         self._stopping = asyncio.Event()
         self._reclaim_cursor = "0-0"
         self._last_reclaim = 0.0
+        self._last_prune = time.monotonic()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -211,6 +231,9 @@ class StreamConsumer(Generic[T]):
             await self._handle(entry, fields, deliveries=await self._delivery_count(entry))
         pending = await self.redis.xpending(sub.stream, sub.group)
         PENDING.labels(sub.stream, sub.group).set(int(pending["pending"]))
+        if time.monotonic() - self._last_prune >= _PRUNE_EVERY_SECONDS:
+            self._last_prune = time.monotonic()
+            await prune_departed_consumers(self.redis, sub.stream, sub.group)
         return len(entries)
 
     async def _delivery_count(self, entry_id: str) -> int:

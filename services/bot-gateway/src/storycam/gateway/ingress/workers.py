@@ -25,7 +25,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from storycam.gateway.ingress.journal import GROUP, stream_name
 from storycam.gateway.ingress.leases import PartitionLeases
-from storycam.kit.bus import dead_letter, ensure_group, stream_was_lost
+from storycam.kit.bus import dead_letter, ensure_group, prune_departed_consumers, stream_was_lost
 from storycam.kit.logging import get_logger
 
 log = get_logger(__name__)
@@ -159,6 +159,8 @@ class UpdateWorkers:
                 deliveries = int(pending[0]["times_delivered"]) if pending else 1
                 await self._handle_entry(partition, stream, entry, fields, deliveries=deliveries)
             if cursor == "0-0":
+                # Everything pending is ours now; the replicas that held it before and are long gone are forgotten.
+                await prune_departed_consumers(self._redis, stream, GROUP)
                 return
 
     async def _handle_entry(
