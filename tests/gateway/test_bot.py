@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from redis.asyncio import Redis
 
@@ -15,6 +16,7 @@ from storycam.contracts.events import Streams
 from storycam.contracts.telegram import OutboundMessage
 from storycam.contracts.users import UserErasureRequested
 from storycam.gateway.outbound.flood import RETRY_AFTER
+from storycam.gateway.telegram import webhook_secret
 from storycam.kit.bus import StreamBus
 from tests.gateway.live import live_platform
 
@@ -86,9 +88,7 @@ async def test_a_repeated_update_is_handled_once(database_url: str, redis_url: s
         [stream] = [k async for k in redis.scan_iter(match="telegram.updates.*") if await redis.xlen(k)]
         [(_, fields)] = await redis.xrange(stream)
         update = json.loads(fields[b"update"])
-        from storycam.gateway.telegram import webhook_secret
-
-        async with __import__("httpx").AsyncClient() as client:
+        async with httpx.AsyncClient() as client:
             for _ in range(2):
                 response = await client.post(
                     f"{platform.settings.public_base_url}/telegram/webhook",

@@ -49,7 +49,14 @@ async def stories_from_menu(query: CallbackQuery, language: Language, stories: S
 
 
 async def _play(
-    bot: Bot, chat_id: int, language: Language, state: FSMContext, stories: StoryClient, call: Awaitable[StoryReply]
+    bot: Bot,
+    chat_id: int,
+    language: Language,
+    state: FSMContext,
+    stories: StoryClient,
+    call: Awaitable[StoryReply],
+    *,
+    tapped_message_id: int | None = None,
 ) -> None:
     try:
         reply = await call
@@ -61,6 +68,10 @@ async def _play(
         log.info("stories.refused", status=exc.status, detail=exc.detail)
         await bot.send_message(chat_id, text(language, "stories.refused"))
         return
+    if tapped_message_id is not None:
+        # The choice is taken: its buttons go, so the chat reads as a story. Only now: had the story service
+        # failed, the buttons stay for another tap.
+        await _remove_buttons(bot, chat_id, tapped_message_id)
     await state.set_state(Playing.story)
     await state.update_data(story=reply.story)
     await show_reply(bot, chat_id, reply, language, stories)
@@ -88,11 +99,9 @@ async def choice_made(
     bot: Bot,
 ) -> None:
     await query.answer()
-    if query.message is not None:
-        # The choice is made: its buttons go, so the chat reads as a story, not a stack of menus.
-        await _remove_buttons(bot, query.from_user.id, query.message.message_id)
     call = stories.choose(query.from_user.id, callback_data.slug, callback_data.revision, callback_data.index)
-    await _play(bot, query.from_user.id, language, state, stories, call)
+    tapped = query.message.message_id if query.message is not None else None
+    await _play(bot, query.from_user.id, language, state, stories, call, tapped_message_id=tapped)
 
 
 async def undo_requested(
