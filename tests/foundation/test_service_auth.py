@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
@@ -17,6 +18,10 @@ from storycam.kit.service_auth import CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP
 from tests.support.services import SERVICE_MODULES, TEST_SECRET, ServiceModule, build, head_revision, running
 
 DOCS = {"/docs", "/openapi.json", "/docs/oauth2-redirect"}
+
+
+def _refused(reason: str) -> float:
+    return REGISTRY.get_sample_value("storycam_internal_requests_refused_total", {"reason": reason}) or 0.0
 
 
 def _protected_routes(app: FastAPI, service: ServiceModule) -> list[tuple[str, str]]:
@@ -71,6 +76,7 @@ async def test_tampered_wrong_key_and_stale_requests_are_refused(
     database_url: str, redis_url: str, redis: Redis
 ) -> None:
     service = SERVICE_MODULES[0]
+    mismatches_before, expired_before = _refused("mismatch"), _refused("expired")
     async with running(build(service, database_url, redis_url), caller=None) as client:
         # Signed with another deployment's secret.
         wrong = await client.post("/internal/v1/ops/canary", auth=ServiceAuth("another-secret" * 4, "story"))
@@ -102,6 +108,9 @@ async def test_tampered_wrong_key_and_stale_requests_are_refused(
         assert (await client.post("/internal/v1/ops/canary", headers=impersonated)).status_code == 401
 
         assert await redis.xlen(Streams.OPS_CANARY) == 0
+        # Refusals never reach the app's HTTP metrics: they are counted by reason where they happen.
+        assert _refused("mismatch") - mismatches_before == 3
+        assert _refused("expired") - expired_before == 1
 
         ok = await client.post("/internal/v1/ops/canary", auth=ServiceAuth(TEST_SECRET, "story"))
         assert ok.status_code == 202

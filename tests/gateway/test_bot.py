@@ -229,6 +229,23 @@ async def test_a_user_who_floods_is_told_once_to_slow_down(database_url: str, re
     assert len(replies) == 6  # five answered, one "slow down", the rest dropped
 
 
+async def test_slow_down_is_said_in_the_language_the_user_chose(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url, user_updates_per_window=3, user_window_seconds=60) as platform:
+        await platform.say(platform.alice, "/language")  # Alice's Telegram speaks English
+        chooser = (await platform.wait_for_bot(platform.alice, 1))[-1]
+        await platform.tap(platform.alice, chooser["message_id"], dict(_buttons(chooser))["🇷🇺 Русский"])
+        await platform.wait_for_bot(platform.alice, 2)
+        for n in range(4):
+            await platform.say(platform.alice, f"message {n}")
+        await platform.wait_for_bot(platform.alice, 4)
+        await asyncio.sleep(1.0)
+        replies = await platform.bot_messages(platform.alice)
+    slow = [m for m in replies if "перевести дух" in m["text"]]
+    assert len(slow) == 1, [m["text"] for m in replies]
+
+
 async def test_balance_shows_what_payments_knows(database_url: str, redis_url: str, redis: Redis) -> None:
     async with live_platform(database_url, redis_url) as platform:
         await platform.say(platform.alice, "/balance")

@@ -17,6 +17,7 @@ from storycam.kit.bus import ConsumerSet, StreamBus
 from storycam.kit.db import create_pool
 from storycam.kit.errors import install_error_handlers
 from storycam.kit.health import PUBLIC_PROBE_PATHS, default_checks, install_metrics, probe_router
+from storycam.kit.hot import HotRoute, HotRoutes
 from storycam.kit.logging import get_logger
 from storycam.kit.ops import canary_subscription, ops_router
 from storycam.kit.outbox import OutboxRelay
@@ -43,6 +44,9 @@ class ServiceDefinition:
     public_paths: Collection[str] = field(default_factory=tuple)
     # High-volume ingress that records its own span and metrics, more cheaply than the generic middleware.
     self_instrumented_paths: Collection[str] = field(default_factory=tuple)
+    # The busiest endpoints, answered without the framework's per-request machinery (see storycam.kit.hot); list
+    # their paths in self_instrumented_paths too, as they make their own span and metrics.
+    hot_routes: Sequence[HotRoute] = field(default_factory=tuple)
     max_body_bytes: int = 1_048_576
 
 
@@ -104,6 +108,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         docs_url="/docs" if docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
+        # Traces come from OpenTelemetry's FastAPI instrumentation (instrument_app) and metrics from the Prometheus
+        # instrumentator; FastAPI's own telemetry would only wrap every request again to find them there.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
     app.include_router(probe_router(definition.name))
@@ -111,6 +118,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     for router in definition.routers:
         app.include_router(router)
     install_metrics(app, definition.self_instrumented_paths)
+    if definition.hot_routes:
+        # Added before the signature check, so it runs inside it (every request it answers is signed).
+        app.add_middleware(HotRoutes, routes=definition.hot_routes, max_body_bytes=definition.max_body_bytes)
     public = {*PUBLIC_PROBE_PATHS, *definition.public_paths}
     if docs:
         public |= {"/docs", "/openapi.json", "/docs/oauth2-redirect"}

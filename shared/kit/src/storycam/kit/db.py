@@ -11,6 +11,8 @@ from asyncpg.pool import PoolConnectionProxy
 Connection = asyncpg.Connection | PoolConnectionProxy
 # What a repository runs a query on: a connection, or the pool itself for a single statement.
 Executor = Connection | asyncpg.Pool
+# Alembic's version table, one per schema (here so a running service reads it without importing Alembic).
+VERSION_TABLE = "alembic_version"
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:
@@ -39,3 +41,12 @@ async def create_pool(database_url: str, *, schema: str, max_size: int = 10) -> 
     )
     assert pool is not None
     return pool
+
+
+async def current_revision(pool: asyncpg.Pool, schema: str) -> str | None:
+    """The revision a running service's schema is at, or None before the first migration."""
+    exists = await pool.fetchval("SELECT to_regclass($1)", f"{schema}.{VERSION_TABLE}")
+    if exists is None:
+        return None
+    value: str | None = await pool.fetchval(f'SELECT version_num FROM "{schema}".{VERSION_TABLE} LIMIT 1')  # noqa: S608 - schema is ours
+    return value

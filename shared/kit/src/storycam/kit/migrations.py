@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-VERSION_TABLE = "alembic_version"
+from storycam.kit.db import VERSION_TABLE
 
 
 def alembic_config(database_url: str, schema: str, migrations_dir: Path) -> Config:
@@ -75,13 +75,4 @@ def run_alembic_env() -> None:
     asyncio.run(main())
 
 
-async def current_revision(pool: asyncpg.Pool, schema: str) -> str | None:
-    """The revision a running service's schema is at, or None before the first migration."""
-    exists = await pool.fetchval("SELECT to_regclass($1)", f"{schema}.{VERSION_TABLE}")
-    if exists is None:
-        return None
-    value: str | None = await pool.fetchval(f'SELECT version_num FROM "{schema}".{VERSION_TABLE} LIMIT 1')  # noqa: S608 - schema is ours
-    return value
-
-
-__all__ = ["alembic_config", "current_revision", "downgrade", "run_alembic_env", "upgrade"]
+__all__ = ["alembic_config", "downgrade", "run_alembic_env", "upgrade"]

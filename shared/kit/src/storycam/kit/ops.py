@@ -16,9 +16,9 @@ from prometheus_client import Histogram
 from storycam.contracts.events import CanaryPing, Streams
 from storycam.contracts.health import ServiceInfo
 from storycam.kit.bus import Delivery, Subscription
+from storycam.kit.db import current_revision
 from storycam.kit.deps import Bus, State
 from storycam.kit.logging import get_logger
-from storycam.kit.migrations import current_revision
 
 log = get_logger(__name__)
 

@@ -15,12 +15,20 @@ from collections.abc import Callable, Collection, Generator
 from typing import Final
 
 import httpx
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import Counter
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from storycam.kit.asgi import read_body, replay_body
 
 CALLER_HEADER: Final = "x-storycam-caller"
 TIMESTAMP_HEADER: Final = "x-storycam-timestamp"
 SIGNATURE_HEADER: Final = "x-storycam-signature"
 _VERSION: Final = "v1"
+REFUSED = Counter(
+    "storycam_internal_requests_refused_total",
+    "Internal requests refused before the app: unsigned, expired, mismatch (wrong secret or altered) or too_large",
+    ["reason"],
+)
 
 
 def _signing_key(secret: str, caller: str) -> bytes:
@@ -94,22 +102,17 @@ class ServiceAuthMiddleware:
         timestamp = headers.get(TIMESTAMP_HEADER, "")
         given = headers.get(SIGNATURE_HEADER, "")
         if not (caller and timestamp and given):
-            await _refuse(send, 401, "unauthorized", "This endpoint is internal: the request must be signed.")
+            await _refuse(send, 401, "unsigned", "This endpoint is internal: the request must be signed.")
             return
         if not timestamp.isdigit() or abs(self._clock() - int(timestamp)) > self._skew:
-            await _refuse(send, 401, "unauthorized", "The request signature has expired or is from the future.")
+            await _refuse(send, 401, "expired", "The request signature has expired or is from the future.")
             return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self._max_body:
-                await _refuse(send, 413, "payload_too_large", "The request body is too large.")
-                return
+        body, sent_all = await read_body(receive, self._max_body)
+        if len(body) > self._max_body:
+            await _refuse(send, 413, "too_large", "The request body is too large.")
+            return
+        if not sent_all:
+            return  # the client went away
         target = scope.get("raw_path") or scope["path"].encode()
         query = scope.get("query_string", b"")
         target_text = target.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
@@ -122,22 +125,17 @@ class ServiceAuthMiddleware:
             body=body,
         )
         if not hmac.compare_digest(expected.encode(), given.encode()):
-            await _refuse(send, 401, "unauthorized", "The request signature does not match.")
+            await _refuse(send, 401, "mismatch", "The request signature does not match.")
             return
         scope.setdefault("state", {})["caller"] = caller
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay_body(body, receive), send)
 
 
-async def _refuse(send: Send, status: int, code: str, detail: str) -> None:
+async def _refuse(send: Send, status: int, reason: str, detail: str) -> None:
+    # Counted here: refusals never reach the app's HTTP metrics, and a burst of them means a secret differs
+    # between services or a clock drifts (alert StorycamInternalRequestsRefused).
+    REFUSED.labels(reason).inc()
+    code = "payload_too_large" if status == 413 else "unauthorized"
     payload = json.dumps({"error": code, "detail": detail}).encode()
     await send(
         {

@@ -40,8 +40,11 @@ class InboundThrottle(BaseMiddleware):
         warned = await self._redis.set(f"telegram:throttle-warned:{sender.id}", "1", nx=True, ex=self._seconds)
         chat = data.get("event_chat")
         if warned and chat is not None:
+            # Once per window, so the user's own choice of language is worth a query here.
+            service: ServiceState = data["service"]
+            language = await users.chosen_language(service.db, sender.id) or language_of(sender.language_code)
             bot: Bot = data["bot"]
-            await bot.send_message(chat.id, text(language_of(sender.language_code), "slow_down"))
+            await bot.send_message(chat.id, text(language_of(language), "slow_down"))
         return None
 
 

@@ -37,6 +37,14 @@ async def upsert_seen(db: Executor, telegram_id: int, telegram_language: str) ->
     return User(**dict(row))
 
 
+async def chosen_language(db: Executor, telegram_id: int) -> str | None:
+    """The language the user picked with /language, if they did."""
+    language: str | None = await db.fetchval(
+        "SELECT language FROM users WHERE telegram_id = $1 AND language_chosen", telegram_id
+    )
+    return language
+
+
 async def choose_language(db: Executor, telegram_id: int, language: str) -> None:
     await db.execute(
         "UPDATE users SET language = $2, language_chosen = true WHERE telegram_id = $1", telegram_id, language

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from storycam.contracts.events import Streams
 from storycam.contracts.users import UserErasureRequested
 from storycam.kit.bus import Delivery, Subscription
+from storycam.kit.erasure import erasure_subscription as erasure_group
 from storycam.kit.logging import get_logger
 from storycam.payments.subscriptions import repository
 
@@ -18,11 +18,4 @@ def erasure_subscription(db: asyncpg.Pool) -> Subscription[UserErasureRequested]
         deleted = await repository.delete_grants(db, event.user_id)  # idempotent: a redelivery deletes nothing
         log.info("user.erased", request_id=str(event.request_id), grants_deleted=deleted)
 
-    # From the stream's start when the group is new: a request made while this service was away still counts.
-    return Subscription(
-        stream=Streams.USERS_ERASURE,
-        group="payments.erasure",
-        schema=UserErasureRequested,
-        handler=on_erasure,
-        start_id="0",
-    )
+    return erasure_group("payments", on_erasure)
