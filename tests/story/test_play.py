@@ -225,5 +225,8 @@ async def test_a_step_continues_the_callers_trace_and_is_measured(
     assert not [s for s in spans if s.name.endswith(("http send", "http receive"))], "no generic per-message spans"
 
     metrics = (await story.get("/metrics")).text
-    assert 'storycam_story_answer_seconds_count{action="choices"}' in metrics
+    assert (
+        'storycam_hot_route_seconds_count{route="/internal/v1/users/{user_id}/stories/{slug}/choices",status="200"}'
+        in metrics
+    )
     assert 'storycam_story_steps_total{kind="scene"}' in metrics

@@ -14,6 +14,7 @@ from storycam.gateway import __version__
 from storycam.gateway.bot.dispatcher import build_dispatcher
 from storycam.gateway.clients.payments import PaymentsClient
 from storycam.gateway.clients.stories import StoryClient
+from storycam.gateway.ingress import webhook
 from storycam.gateway.ingress.handling import UpdateDispatch
 from storycam.gateway.ingress.journal import UpdateJournal
 from storycam.gateway.ingress.leases import PartitionLeases
@@ -86,6 +87,7 @@ DEFINITION = ServiceDefinition(
     setup=gateway_setup,
     public_paths=("/telegram/webhook",),
     self_instrumented_paths=("/telegram/webhook",),
+    hot_routes=(webhook.HOT_ROUTE,),
 )
 
 

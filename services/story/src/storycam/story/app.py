@@ -11,7 +11,7 @@ from storycam.kit.app import ServiceDefinition, create_app
 from storycam.story import __version__
 from storycam.story.catalogue.endpoints import router as catalogue
 from storycam.story.lifespan import story_setup
-from storycam.story.play.endpoints import SELF_INSTRUMENTED
+from storycam.story.play.endpoints import HOT_ROUTES, SELF_INSTRUMENTED
 from storycam.story.play.endpoints import router as play
 from storycam.story.players.endpoints import router as players
 from storycam.story.settings import StorySettings
@@ -31,6 +31,7 @@ def definition(payments_transport: httpx.AsyncBaseTransport | None = None) -> Se
         setup=story_setup(payments_transport),
         public_paths=(),
         self_instrumented_paths=(SELF_INSTRUMENTED,),
+        hot_routes=HOT_ROUTES,
         max_body_bytes=MAX_UPLOAD_BYTES,
     )
 

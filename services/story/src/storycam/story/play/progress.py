@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import orjson
 
 from storycam.story.play.scene import Scene
 
@@ -51,23 +52,22 @@ class Progress:
 
     def to_json(self) -> str:
         """The Redis copy. The ink state is embedded as a string: it is stored and loaded, never read here."""
-        return json.dumps(
+        return orjson.dumps(
             {
                 "script": self.script_id,
                 "revision": self.revision,
                 "state": self.state,
-                "scene": json.loads(self.scene.to_json()),
+                "scene": self.scene.to_dict(),
                 "pending": self.pending_choice,
                 "talk": self.talk.to_dict() if self.talk else None,
                 "finished": self.finished,
                 "undo": self.can_undo,
-            },
-            ensure_ascii=False,
-        )
+            }
+        ).decode()
 
     @classmethod
     def from_json(cls, user_id: int, story_id: int, text: str | bytes) -> Progress:
-        data = json.loads(text)
+        data = orjson.loads(text)
         return cls(
             user_id=user_id,
             story_id=story_id,
@@ -96,7 +96,7 @@ class Interaction:
     shown: dict[str, Any] = field(default_factory=dict)
 
     def shown_json(self) -> str:
-        return json.dumps(self.shown, ensure_ascii=False)
+        return orjson.dumps(self.shown).decode()
 
 
 def shown(scene: Scene) -> dict[str, Any]:

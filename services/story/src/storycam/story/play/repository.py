@@ -60,7 +60,7 @@ def _progress(user_id: int, story_id: int, row: asyncpg.Record) -> Progress:
 
 
 _LOAD = """
-    SELECT script_id, revision, state::text AS state, scene::text AS scene, pending_choice,
+    SELECT script_id, revision, state, scene, pending_choice,
            conversation::text AS talk, finished_at IS NOT NULL AS finished, previous_state IS NOT NULL AS can_undo
     FROM progress WHERE user_id = $1 AND story_id = $2
 """
@@ -77,7 +77,7 @@ async def begin(db: Executor, progress: Progress, interaction: Interaction) -> i
         f"""
         WITH started AS (
             INSERT INTO progress (user_id, story_id, script_id, revision, state, scene)
-            VALUES ($1, $2, $3, 1, $4::text::jsonb, $5::text::jsonb)
+            VALUES ($1, $2, $3, 1, $4::text, $5::text)
             ON CONFLICT (user_id, story_id) DO UPDATE SET
                 script_id = EXCLUDED.script_id, revision = progress.revision + 1, state = EXCLUDED.state,
                 scene = EXCLUDED.scene, previous_state = NULL, previous_scene = NULL, pending_choice = NULL,
@@ -119,7 +119,7 @@ async def save(
             UPDATE progress SET
                 previous_state = CASE $4::text WHEN 'push' THEN state WHEN 'keep' THEN previous_state END,
                 previous_scene = CASE $4::text WHEN 'push' THEN scene WHEN 'keep' THEN previous_scene END,
-                script_id = $5, state = $6::text::jsonb, scene = $7::text::jsonb, pending_choice = $8,
+                script_id = $5, state = $6::text, scene = $7::text, pending_choice = $8,
                 conversation = $9::text::jsonb, revision = revision + 1, updated_at = now(),
                 finished_at = CASE WHEN $10 THEN coalesce(finished_at, now()) END
             WHERE user_id = $1 AND story_id = $2 AND revision = $3
@@ -167,7 +167,7 @@ async def undo(db: Executor, before: Progress, interaction: Interaction) -> Prog
             INSERT INTO interactions ({_INTERACTION_COLUMNS})
             SELECT user_id, story_id, $4, $5, revision, $6, $7, $8, $9, $10, $11::text::jsonb FROM undone
         )
-        SELECT script_id, revision, state::text AS state, scene::text AS scene, NULL::integer AS pending_choice,
+        SELECT script_id, revision, state, scene, NULL::integer AS pending_choice,
                NULL::text AS talk, false AS finished, false AS can_undo
         FROM undone
         """,  # noqa: S608 - constant column list

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
+
+import orjson
 
 from storycam.contracts.stories import SceneMessage
 from storycam.story.ink.tags import Ending
@@ -28,21 +30,30 @@ class Scene:
         text = "\n\n".join(m.text for m in self.messages if m.text)
         return text[-800:]
 
+    @cached_property
+    def _dict(self) -> dict[str, Any]:
+        return {
+            "messages": [m.model_dump() for m in self.messages],
+            "choices": list(self.choices),
+            "knot": self.knot,
+            "ai": self.ai,
+            "ending": [self.ending.id, self.ending.title] if self.ending else None,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._dict
+
+    @cached_property
+    def _json(self) -> str:
+        # A step writes the scene twice (PostgreSQL, then the Redis copy): encoded once.
+        return orjson.dumps(self._dict).decode()
+
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "messages": [m.model_dump() for m in self.messages],
-                "choices": list(self.choices),
-                "knot": self.knot,
-                "ai": self.ai,
-                "ending": [self.ending.id, self.ending.title] if self.ending else None,
-            },
-            ensure_ascii=False,
-        )
+        return self._json
 
     @classmethod
     def from_json(cls, text: str) -> Scene:
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(orjson.loads(text))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scene:

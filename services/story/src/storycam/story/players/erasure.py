@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import asyncpg
 
-from storycam.contracts.events import Streams
 from storycam.contracts.users import UserErasureRequested
 from storycam.kit.bus import Delivery, Subscription
+from storycam.kit.erasure import erasure_subscription as erasure_group
 from storycam.story.play.store import ProgressStore
 from storycam.story.players import service
 
 
 def erasure_subscription(db: asyncpg.Pool, store: ProgressStore) -> Subscription[UserErasureRequested]:
-    async def on_erasure(event: UserErasureRequested, delivery: Delivery) -> None:
+    async def on_erasure(event: UserErasureRequested, _: Delivery) -> None:
         await service.erase(db, store, event.user_id)  # idempotent: a redelivery finds nothing left
 
-    # From the stream's start when the group is new: a request made while this service was away still counts.
-    return Subscription(
-        stream=Streams.USERS_ERASURE,
-        group="story.erasure",
-        schema=UserErasureRequested,
-        handler=on_erasure,
-        start_id="0",
-    )
+    return erasure_group("story", on_erasure)
