@@ -16,7 +16,7 @@ $(UV):
 	$(TOOLS)/venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(STAMP): $(UV) uv.lock pyproject.toml $(wildcard shared/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
-	$(UV) sync --frozen --all-packages
+	$(UV) sync --frozen --all-packages --compile-bytecode
 	@touch $(STAMP)
 
 # The inkjs compiler, for importing .ink sources and the story tests (playing needs no Node).

@@ -178,6 +178,9 @@ def test_dashboard_shows_each_service_and_the_signals_that_matter() -> None:
         'probe_success{job="storycam-readiness"',
         "storycam_bus_pending_messages",
         "storycam_bus_dead_letters_total",
+        "rate(storycam_hot_route_seconds_count",
+        "storycam_hot_route_seconds_bucket",
+        "rate(process_cpu_seconds_total",
     ):
         assert signal in joined, signal
 

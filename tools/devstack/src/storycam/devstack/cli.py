@@ -26,7 +26,7 @@ from storycam.devstack.processes import (
 )
 
 DATABASE_NAME = "storycam"
-READY_TIMEOUT_SECONDS = 60.0
+READY_TIMEOUT_SECONDS = 180.0  # a slow laptop importing four services at once
 
 
 def _say(message: str) -> None:
