@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import platform
 import socket
 import statistics
 import subprocess
@@ -28,10 +30,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def _only_benchmark_running() -> Iterator[None]:
+    """Benchmarks flush their Redis database and share the cores: a second one at once would spoil both."""
+    LOGS.mkdir(exist_ok=True)
+    with (LOGS / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit("another benchmark is running on this machine; wait for it to finish") from None
+        yield
+
+
+@contextlib.contextmanager
 def datastores(database: str, redis_db: int, valkey_port: int) -> Iterator[tuple[str, str]]:
     """DATABASE_URL's server with a bench database of its own and REDIS_URL's Redis at ``redis_db`` (the machine's
     servers on CI), or embedded servers in a temporary directory when those are unset."""
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_only_benchmark_running())
         admin = os.environ.get("DATABASE_URL")
         if not admin:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="storycam-bench-"))
@@ -93,3 +108,12 @@ def percentile(values: list[float], p: float) -> float:
 
 def mean(values: list[float]) -> float:
     return statistics.fmean(values) if values else float("nan")
+
+
+def cpu_model() -> str:
+    """The processor's name (its speed matters: the same code measures 2.5x apart on two 2-core machines here)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()

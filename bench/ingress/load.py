@@ -1,7 +1,8 @@
 """Webhook load: a closed loop for throughput, an open loop at a fixed rate for latency.
 
 The open loop measures each request from the moment it was due, not from when it was sent, so a server that
-falls behind shows it in the latency (no coordinated omission).
+falls behind shows it in the latency (no coordinated omission). Requests go through the lean client of
+:mod:`bench.http`, so the load generator takes as little as it can of the cores it shares with the servers.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import itertools
 import json
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-import aiohttp
-
+from bench.http import Client
 from bench.infra import mean, percentile
 
 
@@ -58,36 +59,37 @@ class UpdateFactory:
         ).encode()
 
 
-async def _post(session: aiohttp.ClientSession, url: str, secret: str, body: bytes) -> bool:
+async def _post(client: Client, path: str, secret: str, body: bytes) -> bool:
     """True when the server answered 200; a refused or reset connection counts as a failure, not a crash."""
+    headers = {"content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
     try:
-        async with session.post(
-            url, data=body, headers={"content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
-        ) as response:
-            await response.read()
-            return response.status == 200
-    except aiohttp.ClientError:
+        status, _ = await client.post(path, body, headers)
+    except OSError:
         return False
+    return status == 200
 
 
 async def closed_loop(url: str, secret: str, updates: UpdateFactory, *, concurrency: int, seconds: float) -> LoadResult:
     latencies: list[float] = []
     ok = sent = 0
     deadline = time.perf_counter() + seconds
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+    client, path = Client(url, limit=concurrency), urlsplit(url).path
 
-        async def client() -> None:
-            nonlocal ok, sent
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                sent += 1
-                if await _post(session, url, secret, updates.next()):
-                    ok += 1
-                    latencies.append((time.perf_counter() - started) * 1000)
+    async def one_client() -> None:
+        nonlocal ok, sent
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            sent += 1
+            if await _post(client, path, secret, updates.next()):
+                ok += 1
+                latencies.append((time.perf_counter() - started) * 1000)
 
-        began = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - began
+    began = time.perf_counter()
+    try:
+        await asyncio.gather(*(one_client() for _ in range(concurrency)))
+    finally:
+        client.close()
+    elapsed = time.perf_counter() - began
     return LoadResult(sent, ok, elapsed, latencies)
 
 
@@ -95,16 +97,17 @@ async def open_loop(url: str, secret: str, updates: UpdateFactory, *, rate: floa
     latencies: list[float] = []
     ok = 0
     total = int(rate * seconds)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=512)) as session:
-        began = time.perf_counter()
+    client, path = Client(url, limit=512), urlsplit(url).path
+    began = time.perf_counter()
 
-        async def one(due: float, body: bytes) -> None:
-            nonlocal ok
-            if await _post(session, url, secret, body):
-                ok += 1
-                latencies.append((time.perf_counter() - due) * 1000)
+    async def one(due: float, body: bytes) -> None:
+        nonlocal ok
+        if await _post(client, path, secret, body):
+            ok += 1
+            latencies.append((time.perf_counter() - due) * 1000)
 
-        tasks = []
+    tasks = []
+    try:
         for n in range(total):
             due = began + n / rate
             delay = due - time.perf_counter()
@@ -112,5 +115,7 @@ async def open_loop(url: str, secret: str, updates: UpdateFactory, *, rate: floa
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(one(due, updates.next())))
         await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - began
+    finally:
+        client.close()
+    elapsed = time.perf_counter() - began
     return LoadResult(total, ok, elapsed, latencies)

@@ -8,7 +8,6 @@ workers finish handling what was journaled.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import platform
@@ -18,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import uvloop
 from redis import Redis
 
-from bench.infra import ROOT, datastores, free_port, logged_process, wait_until_answering
+from bench.infra import ROOT, cpu_model, datastores, free_port, logged_process, wait_until_answering
 from bench.ingress.load import LoadResult, UpdateFactory, closed_loop, open_loop
 from bench.report import write_section
 from storycam.gateway.settings import GatewaySettings
@@ -112,7 +112,7 @@ def main() -> None:
                 wait_until_answering(f"http://127.0.0.1:{gateway_port}/readyz", webhook, ready_status=201)
                 wait_until_answering(f"http://127.0.0.1:{workers_port}/readyz", workers, ready_status=201)
                 started = time.perf_counter()
-                measured = asyncio.run(
+                measured = uvloop.run(
                     _measure(
                         "gateway: webhook replica (journal) + worker replica",
                         f"http://127.0.0.1:{gateway_port}/telegram/webhook",
@@ -131,7 +131,7 @@ def main() -> None:
             ) as baseline:
                 wait_until_answering(f"http://127.0.0.1:{baseline_port}/telegram/webhook", baseline)
                 results.append(
-                    asyncio.run(
+                    uvloop.run(
                         _measure(
                             "aiogram SimpleRequestHandler (baseline)",
                             f"http://127.0.0.1:{baseline_port}/telegram/webhook",
@@ -150,7 +150,7 @@ def _report(results: list[Measured]) -> None:
     throughput_met = gateway.throughput.rate >= baseline.throughput.rate
     latency_met = p99_at_rate < 10.0
     lines = [
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {cpu_model()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}. The load generator, the servers, a Telegram stub (answers every Bot "
         "API call at once), PostgreSQL and Redis share the machine. Each update is a private text message from one "
         "of 1,000 chats, answered by the same dispatcher on both sides (user record in PostgreSQL, throttling, the "

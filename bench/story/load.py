@@ -3,6 +3,8 @@ player taking a step on a schedule) for the latency a given rate of steps gets.
 
 The paced loop measures each step from the moment it was due, not from when it was sent, so a server that falls
 behind shows it in the latency (no coordinated omission). Requests are signed as the gateway signs them.
+
+The load generator shares the two cores with what it measures, so it uses the lean client of :mod:`bench.http`.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
-
+from bench.http import Client
 from bench.infra import mean, percentile
 from storycam.kit.service_auth import CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 
@@ -43,9 +44,10 @@ class LoadResult:
 
 
 class StoryApi:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, secret: str) -> None:
-        self._session = session
-        self._base = base_url
+    """Signed requests to one story service replica, as the gateway signs them."""
+
+    def __init__(self, client: Client, secret: str) -> None:
+        self._client = client
         self._secret = secret
 
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -60,11 +62,10 @@ class StoryApi:
             ),
         }
         try:
-            async with self._session.post(self._base + path, data=data, headers=headers) as response:
-                payload = await response.read()
-                return json.loads(payload) if response.status == 200 else None
-        except aiohttp.ClientError:
+            status, payload = await self._client.post(path, data, headers)
+        except OSError:
             return None
+        return json.loads(payload) if status == 200 else None
 
 
 async def _play(
@@ -98,21 +99,25 @@ async def _play(
 
 
 async def run_players(
-    base_url: str, secret: str, *, players: int, seconds: float, rate: float | None, first_user: int
+    bases: list[str], secret: str, *, players: int, seconds: float, rate: float | None, first_user: int
 ) -> LoadResult:
-    """``players`` playing at once for ``seconds``; with ``rate``, together they take that many steps a second."""
+    """``players`` playing at once for ``seconds``, spread over the replicas at ``bases`` by user (as a load
+    balancer hashing on the user would); with ``rate``, together they take that many steps a second."""
     result = LoadResult()
-    connector = aiohttp.TCPConnector(limit=players, force_close=False)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        api = StoryApi(session, base_url, secret)
-        period = players / rate if rate else None
-        began = time.perf_counter()
-        until = began + seconds
+    clients = [Client(base, limit=players) for base in bases]
+    apis = [StoryApi(clients[n % len(clients)], secret) for n in range(players)]
+    period = players / rate if rate else None
+    began = time.perf_counter()
+    until = began + seconds
+    try:
         await asyncio.gather(
             *(
                 _play(api, first_user + n, result, until=until, period=period, offset=(period or 0) * n / players)
-                for n in range(players)
+                for n, api in enumerate(apis)
             )
         )
-        result.seconds = time.perf_counter() - began
+    finally:
+        for client in clients:
+            client.close()
+    result.seconds = time.perf_counter() - began
     return result
