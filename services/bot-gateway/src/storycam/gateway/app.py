@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,6 +27,7 @@ from storycam.kit.app import ServiceDefinition, create_app, instance_id
 from storycam.kit.http import service_client
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
+from storycam.kit.tasks import stop_tasks
 
 log = get_logger(__name__)
 
@@ -70,9 +70,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
         workers.stop()
         if poller is not None:
             poller.stop()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=15)
+        await stop_tasks(*tasks, grace=15)
         await bot.session.close()
         await payments_http.aclose()
         await stories_http.aclose()

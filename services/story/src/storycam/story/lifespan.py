@@ -4,7 +4,6 @@ the player, the erasure consumer and the seeding of bundled stories."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +13,7 @@ from fastapi import FastAPI
 from storycam.kit.app import ServiceSetup
 from storycam.kit.http import service_client
 from storycam.kit.state import ServiceState
+from storycam.kit.tasks import cancel_and_wait
 from storycam.story.catalogue.bundled import BundledStories
 from storycam.story.catalogue.library import ScriptLibrary
 from storycam.story.deps import StoryServices
@@ -56,9 +56,7 @@ def story_setup(payments_transport: httpx.AsyncBaseTransport | None = None) -> S
         try:
             yield
         finally:
-            seeding.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await seeding
+            await cancel_and_wait(seeding)
             await payments.aclose()
             await llm.aclose()
 

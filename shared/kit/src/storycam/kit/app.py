@@ -24,6 +24,7 @@ from storycam.kit.outbox import OutboxRelay
 from storycam.kit.service_auth import ServiceAuthMiddleware
 from storycam.kit.settings import ServiceSettings
 from storycam.kit.state import ServiceState
+from storycam.kit.tasks import stop_tasks
 from storycam.kit.telemetry import instrument_app
 
 log = get_logger(__name__)
@@ -93,7 +94,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
                 finally:
                     state.outbox.stop()
                     await state.consumers.stop()
-                    await asyncio.wait_for(relay, timeout=5)
+                    await stop_tasks(relay, grace=5)
         finally:
             await redis.aclose()
             await pool.aclose()

@@ -29,6 +29,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from storycam.kit.logging import get_logger
+from storycam.kit.tasks import stop_tasks
 
 log = get_logger(__name__)
 tracer = trace.get_tracer("storycam.kit.bus")
@@ -361,8 +362,4 @@ class ConsumerSet:
     async def stop(self, grace_seconds: float = 5.0) -> None:
         for consumer in self._consumers:
             consumer.stop()
-        if self._tasks:
-            _done, pending = await asyncio.wait(self._tasks, timeout=grace_seconds)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await stop_tasks(*self._tasks, grace=grace_seconds)

@@ -27,6 +27,7 @@ from storycam.gateway.ingress.journal import GROUP, stream_name
 from storycam.gateway.ingress.leases import PartitionLeases
 from storycam.kit.bus import dead_letter, ensure_group, prune_departed_consumers, stream_was_lost
 from storycam.kit.logging import get_logger
+from storycam.kit.tasks import cancel_and_wait
 
 log = get_logger(__name__)
 tracer = trace.get_tracer("storycam.gateway.ingress")
@@ -105,9 +106,7 @@ class UpdateWorkers:
         OWNED.set(len(self._tasks))
 
     async def _stop_partition(self, partition: int, *, release: bool) -> None:
-        task = self._tasks.pop(partition)
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        await cancel_and_wait(self._tasks.pop(partition))
         if release:
             await self._leases.release(partition)
 
