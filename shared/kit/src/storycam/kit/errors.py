@@ -119,3 +119,39 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(Exception, on_unexpected)
+    _document_errors(app)
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+_ERROR_CONTENT = {"application/json": {"schema": _ERROR_REF}}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the handlers above answer.
+
+    FastAPI documents a 422 as ``{"detail": [...]}``, which is not what a caller gets; every operation's 422, and
+    any other error (the ``default`` response), is ``ErrorBody``.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        components["ErrorBody"] = ErrorBody.model_json_schema()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = {
+                        "description": "The request body or parameters are malformed",
+                        "content": _ERROR_CONTENT,
+                    }
+                responses.setdefault("default", {"description": "An error", "content": _ERROR_CONTENT})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

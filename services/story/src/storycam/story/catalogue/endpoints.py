@@ -33,7 +33,11 @@ async def catalogue(
     return await service.catalogue(db, language, user_id=user_id, premium=premium)
 
 
-@router.post("", status_code=201, responses={200: {"description": "This exact version was already stored"}})
+@router.post(
+    "",
+    status_code=201,
+    responses={200: {"model": StoryImported, "description": "This exact version was already stored"}},
+)
 async def upload(upload: StoryUpload, db: Db, services: Services, response: Response) -> StoryImported:
     package = await service.package_upload(upload, services.compiler)
     imported = await service.store(db, package)
