@@ -110,6 +110,12 @@ def mean(values: list[float]) -> float:
     return statistics.fmean(values) if values else float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_model() -> str:
     """The processor's name (its speed matters: the same code measures 2.5x apart on two 2-core machines here)."""
     with contextlib.suppress(OSError):

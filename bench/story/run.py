@@ -35,6 +35,7 @@ from bench.infra import (
     LOGS,
     ROOT,
     cpu_model,
+    cpu_seconds,
     datastores,
     free_port,
     logged_process,
@@ -114,12 +115,7 @@ class Service:
 
     def cpu_seconds(self) -> float:
         """CPU time the replicas have used so far (user + system)."""
-        return sum(_cpu_seconds(pid) for pid in self.pids)
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return sum(cpu_seconds(pid) for pid in self.pids)
 
 
 _SERVERS = {"PostgreSQL": ("postgres",), "Redis": ("redis", "valkey")}

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from storycam.gateway.outbound.flood import FloodControl
 from storycam.gateway.outbound.replay import ReplayGuard
+from storycam.gateway.outbound.responses import KeepResponseTypes
 from storycam.gateway.settings import GatewaySettings
 
 # The updates the bot handles; Telegram sends nothing else (setWebhook / getUpdates allowed_updates).
@@ -35,7 +36,8 @@ def rate_limiter(settings: GatewaySettings, redis: Redis) -> MovingWindowRateLim
 
 def create_bot(settings: GatewaySettings, redis: Redis, limiter: MovingWindowRateLimiter) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    # Registered first = outermost: a replayed call returns its recorded result without waiting for a turn.
+    session.middleware(KeepResponseTypes())
+    # Before flood control = outside it: a replayed call returns its recorded result without waiting for a turn.
     session.middleware(ReplayGuard(redis))
     session.middleware(
         FloodControl(

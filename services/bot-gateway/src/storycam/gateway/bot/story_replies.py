@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 
 from aiogram import Bot
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, URLInputFile
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from storycam.contracts.stories import StoryCatalogue, StoryMedia, StoryReply
-from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUndo
+from storycam.contracts.stories import StoryCatalogue, StoryMedia, StoryReply, StorySummary
+from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUndo, buttons
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.clients.stories import StoriesUnavailable, StoryClient, StoryRefused
 from storycam.kit.logging import get_logger
@@ -22,39 +22,35 @@ def _label(choice: str) -> str:
     return choice if len(choice) <= _BUTTON_TEXT_LIMIT else choice[: _BUTTON_TEXT_LIMIT - 1].rstrip() + "…"
 
 
+def _story_label(story: StorySummary) -> str:
+    badge = " ✓" if story.progress == "finished" else ""
+    lock = "⭐ " if story.tier == "premium" else ""
+    return f"{lock}{story.title}{badge}"
+
+
 def story_list(catalogue: StoryCatalogue) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for story in catalogue.stories:
-        badge = " ✓" if story.progress == "finished" else ""
-        lock = "⭐ " if story.tier == "premium" else ""
-        builder.button(text=f"{lock}{story.title}{badge}", callback_data=StoryPick(slug=story.slug))
-    builder.adjust(1)
-    return builder.as_markup()
+    return buttons((_story_label(story), StoryPick(slug=story.slug)) for story in catalogue.stories)
 
 
 def _choices(reply: StoryReply, language: Language) -> InlineKeyboardMarkup | None:
     if not reply.choices and not reply.can_undo:
         return None
-    builder = InlineKeyboardBuilder()
-    for choice in reply.choices:
-        builder.button(
-            text=_label(choice.text),
-            callback_data=StoryChoose(slug=reply.story, revision=reply.revision, index=choice.index),
-        )
+    items: list[tuple[str, CallbackData]] = [
+        (_label(choice.text), StoryChoose(slug=reply.story, revision=reply.revision, index=choice.index))
+        for choice in reply.choices
+    ]
     if reply.can_undo:
-        builder.button(
-            text=text(language, "stories.undo"), callback_data=StoryUndo(slug=reply.story, revision=reply.revision)
-        )
-    builder.adjust(1)
-    return builder.as_markup()
+        items.append((text(language, "stories.undo"), StoryUndo(slug=reply.story, revision=reply.revision)))
+    return buttons(items)
 
 
 def _after_ending(reply: StoryReply, language: Language) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=text(language, "stories.again"), callback_data=StoryPick(slug=reply.story, restart=True))
-    builder.button(text=text(language, "stories.other"), callback_data=Menu(item="stories"))
-    builder.adjust(1)
-    return builder.as_markup()
+    return buttons(
+        [
+            (text(language, "stories.again"), StoryPick(slug=reply.story, restart=True)),
+            (text(language, "stories.other"), Menu(item="stories")),
+        ]
+    )
 
 
 async def _send_media(bot: Bot, chat_id: int, media: StoryMedia, stories: StoryClient) -> None:
@@ -105,9 +101,8 @@ async def show_reply(bot: Bot, chat_id: int, reply: StoryReply, language: Langua
         )
         await bot.send_message(chat_id, "\n".join(lines), reply_markup=_after_ending(reply, language))
     if reply.paywall is not None:
-        builder = InlineKeyboardBuilder()
-        builder.button(text=reply.paywall.button, callback_data=Menu(item="premium"))
-        builder.button(text=text(language, "stories.other"), callback_data=Menu(item="stories"))
-        builder.adjust(1)
+        paywall = buttons(
+            [(reply.paywall.button, Menu(item="premium")), (text(language, "stories.other"), Menu(item="stories"))]
+        )
         body = f"<b>{html.escape(reply.paywall.title)}</b>\n\n{html.escape(reply.paywall.text)}"
-        await bot.send_message(chat_id, body, reply_markup=builder.as_markup())
+        await bot.send_message(chat_id, body, reply_markup=paywall)

@@ -84,10 +84,12 @@ class FloodControl(BaseRequestMiddleware):
     async def _wait_for_turn(self, bot_id: int, chat_id: Any, cost: int) -> None:
         started = time.monotonic()
         scopes = ["all"] + ([str(chat_id)] if isinstance(chat_id, int) else [])
-        for scope in scopes:
-            pause_ms = await self._redis.pttl(self._pause_key(bot_id, scope))
-            if pause_ms > 0:
-                await asyncio.sleep(pause_ms / 1000)
+        async with self._redis.pipeline(transaction=False) as pipe:  # one round trip for both pauses
+            for scope in scopes:
+                pipe.pttl(self._pause_key(bot_id, scope))
+            pauses_ms: list[int] = await pipe.execute()
+        if (pause_ms := max(pauses_ms)) > 0:
+            await asyncio.sleep(pause_ms / 1000)
         if isinstance(chat_id, int):
             item = self._private if chat_id > 0 else self._group
             await self._take(item, cost, str(bot_id), "chat", str(chat_id))

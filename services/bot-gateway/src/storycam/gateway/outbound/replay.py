@@ -13,10 +13,11 @@ from typing import Any, Final
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from pydantic import TypeAdapter
 from redis.asyncio import Redis
+
+from storycam.gateway.outbound.responses import response_type, result_adapter
 
 _TTL_SECONDS: Final = 2 * 24 * 3600
 _NOT_RECORDED: Final = frozenset({"getMe", "getFile", "getUpdates", "getWebhookInfo", "getMyCommands"})
@@ -48,11 +49,12 @@ class ReplayGuard(BaseRequestMiddleware):
         recorded = await self._redis.get(key)
         if recorded is not None:
             body = recorded if isinstance(recorded, bytes) else recorded.encode()
-            response_type: Any = Response[method.__returning__]  # type: ignore[name-defined]
-            return response_type.model_validate_json(
-                b'{"ok": true, "result": ' + body + b"}", context={"bot": bot}
-            ).result
+            return (
+                response_type(method.__returning__)
+                .model_validate_json(b'{"ok": true, "result": ' + body + b"}", context={"bot": bot})
+                .result
+            )
         result = await make_request(bot, method)
-        adapter: TypeAdapter[Any] = TypeAdapter(method.__returning__)
-        await self._redis.set(key, adapter.dump_json(result, by_alias=True, exclude_none=True), ex=_TTL_SECONDS)
+        dumped = result_adapter(method.__returning__).dump_json(result, by_alias=True, exclude_none=True)
+        await self._redis.set(key, dumped, ex=_TTL_SECONDS)
         return result
