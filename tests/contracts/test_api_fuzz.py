@@ -2,33 +2,40 @@
 
 Whatever a caller sends, a service answers as its document says (a status code it documents, the content type and
 body schema it documents for that code) and never with a 500. Requests are signed, so they get past the signature
-check to the handlers; the services run with real PostgreSQL and Redis. Generation is derandomized: the same code
-gets the same requests, so a failure reproduces and CI does not flap.
+check to the handlers; each service runs as deployed, in a process of its own, with real PostgreSQL and Redis.
+Generation is derandomized: the same code gets the same requests, so a failure reproduces and CI does not flap.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
+import contextlib
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
-from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 from schemathesis import Case
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from storycam.kit.service_auth import ServiceAuth
 from storycam.story import __file__ as story_init
-from tests.support.services import BY_NAME, build, running
+from tests.gateway.live import free_port
+from tests.support.services import BY_NAME, TEST_SECRET, make_settings
 
 STORY_PACKAGE = Path(story_init).parent
+BIN = Path(sys.executable).parent
 
 EXAMPLES_PER_OPERATION = 40
 # Most requests are steered to things that exist (the bundled stories, a few users), so that stories get
@@ -40,51 +47,70 @@ USERS = (1, 2, 3)
 # refused with a 4xx that the document describes, which the other checks do hold the services to.
 
 
-class ServiceThread:
-    """A service with its lifespan running on an event loop of its own thread, called from synchronous code.
+@dataclass
+class ServedService:
+    """A service in a process of its own (``storycam-<name> serve``), as deployed, and a signed client to it.
 
-    Hypothesis drives a test synchronously; the service's PostgreSQL and Redis pools belong to the loop they were
-    made on, so the service lives on one loop for the whole run and each request is handed to it.
+    Its own process, not a thread of the test's: Python 3.11's AST module is not thread-safe (gh-106905), and
+    pytest rewrites schemathesis's and Hypothesis's modules as they load, lazily, while the test runs.
     """
 
-    def __init__(self, app: FastAPI) -> None:
-        self._app = app
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="service-loop", daemon=True)
-        self._stack = AsyncExitStack()
-        self._client: httpx.AsyncClient | None = None
-
-    def __enter__(self) -> ServiceThread:
-        self._thread.start()
-        self._client = self._run(self._stack.enter_async_context(running(self._app)))
-        self._run(self._ready())
-        return self
-
-    async def _ready(self) -> None:
-        """Until /readyz says so (the story service stores its bundled stories first)."""
-        assert self._client is not None
-        async with asyncio.timeout(30):
-            while (await self._client.get("/readyz")).status_code != 200:
-                await asyncio.sleep(0.1)
-
-    def __exit__(self, *_: object) -> None:
-        try:
-            self._run(self._stack.aclose())
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=30)
-            self._loop.close()
-
-    def _run(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=60)
+    openapi: dict[str, Any]
+    client: httpx.Client
 
     def send(self, case: Case[Any]) -> httpx.Response:
-        assert self._client is not None
-        request = case.as_transport_kwargs(base_url=str(self._client.base_url))
+        request = case.as_transport_kwargs(base_url=str(self.client.base_url))
         request.pop("follow_redirects", None)
         assert not request.pop("cookies", None), "no operation takes cookies"  # httpx wants them on the client
-        response: httpx.Response = self._run(self._client.request(**request))
-        return response
+        return self.client.request(**request)
+
+
+def _environment(name: str, database_url: str, redis_url: str, port: int) -> dict[str, str]:
+    """The test settings of the service (outside hosts closed), as the variables its process reads."""
+    settings = make_settings(BY_NAME[name], database_url, redis_url, port=port, log_level="WARNING")
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}  # nothing else leaks in
+    for field, value in settings.model_dump().items():
+        if value is not None:
+            plain = value.get_secret_value() if isinstance(value, SecretStr) else value
+            env[field.upper()] = str(plain.value if isinstance(plain, Enum) else plain)
+    return env
+
+
+@contextlib.contextmanager
+def served(name: str, database_url: str, redis_url: str, logs: Path) -> Iterator[ServedService]:
+    port = free_port()
+    with logs.open("wb") as log:
+        process = subprocess.Popen(
+            [str(BIN / f"storycam-{name}"), "serve"],
+            env=_environment(name, database_url, redis_url, port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            with httpx.Client(
+                base_url=f"http://127.0.0.1:{port}", auth=ServiceAuth(TEST_SECRET, "tests"), timeout=30
+            ) as client:
+                deadline = time.monotonic() + 90  # the gateway imports aiogram: seconds on a slow machine
+                while not _ready(client):
+                    assert process.poll() is None, f"{name} exited: {logs.read_text()[-3000:]}"
+                    assert time.monotonic() < deadline, f"{name} never became ready: {logs.read_text()[-3000:]}"
+                    time.sleep(0.2)
+                yield ServedService(client.get("/openapi.json").json(), client)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _ready(client: httpx.Client) -> bool:
+    """Until /readyz says so (the story service stores its bundled stories first)."""
+    try:
+        return client.get("/readyz").status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def _steer(case: Case[Any], name: str, value: object) -> None:
@@ -111,18 +137,16 @@ def _leaves(failure: BaseException) -> list[str]:
 
 @pytest.fixture(params=sorted(BY_NAME))
 def service(
-    request: pytest.FixtureRequest, database_url: str, redis_url: str
-) -> Iterator[tuple[FastAPI, ServiceThread]]:
-    app = build(BY_NAME[request.param], database_url, redis_url)
-    with ServiceThread(app) as running_service:
-        yield app, running_service
+    request: pytest.FixtureRequest, database_url: str, redis_url: str, tmp_path: Path
+) -> Iterator[ServedService]:
+    with served(request.param, database_url, redis_url, tmp_path / "service.log") as running_service:
+        yield running_service
 
 
 # schemathesis's own strategies draw from `random` (its business, not a fault of the services under test).
 @pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
-def test_every_operation_answers_as_documented_whatever_it_is_sent(service: tuple[FastAPI, ServiceThread]) -> None:
-    app, running_service = service
-    schema = schemathesis.openapi.from_dict(app.openapi())
+def test_every_operation_answers_as_documented_whatever_it_is_sent(service: ServedService) -> None:
+    schema = schemathesis.openapi.from_dict(service.openapi)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, "the service documents no operation"
     failures: dict[str, str] = {}
@@ -143,7 +167,7 @@ def test_every_operation_answers_as_documented_whatever_it_is_sent(service: tupl
         def answers_as_documented(case: Case[Any], slug: str | None, user_id: int | None) -> None:
             _steer(case, "slug", slug)
             _steer(case, "user_id", user_id)
-            case.validate_response(running_service.send(case), excluded_checks=[positive_data_acceptance])
+            case.validate_response(service.send(case), excluded_checks=[positive_data_acceptance])
 
         try:
             answers_as_documented()
