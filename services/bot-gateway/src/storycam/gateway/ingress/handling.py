@@ -6,8 +6,12 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
+from pydantic import ValidationError
 
 from storycam.gateway.ingress.journal import chat_of
+from storycam.gateway.ingress.workers import Unhandleable
 from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
 from storycam.gateway.outbound.undeliverable import is_undeliverable
 from storycam.gateway.users import repository as users
@@ -24,9 +28,21 @@ class UpdateDispatch:
         self._state = state
 
     async def __call__(self, update: dict[str, Any]) -> None:
+        try:
+            parsed = Update.model_validate(update, context={"bot": self._bot})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise Unhandleable(f"not a Telegram update: {where}: {first['msg']} ({exc.error_count()} errors)") from None
+        try:
+            parsed.event_type  # noqa: B018 - raises for a kind of update this aiogram does not know
+        except UpdateTypeLookupError:
+            # Telegram adds kinds of updates over time (we ask for ALLOWED_UPDATES only): nothing to do or retry.
+            log.info("telegram.update_ignored", update_id=parsed.update_id, kinds=sorted(parsed.model_extra or {}))
+            return
         token = CURRENT_HANDLING.set(Handling(key=f"update:{update['update_id']}"))
         try:
-            await self._dispatcher.feed_raw_update(self._bot, update)
+            await self._dispatcher.feed_update(self._bot, parsed)
         except (TelegramForbiddenError, TelegramBadRequest) as exc:
             if not is_undeliverable(exc):
                 raise

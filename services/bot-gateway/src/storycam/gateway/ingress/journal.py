@@ -50,14 +50,6 @@ def chat_of(update: Mapping[str, Any]) -> int | None:
     return None
 
 
-def user_of(update: Mapping[str, Any]) -> int | None:
-    for kind in ("message", "edited_message", "callback_query", "pre_checkout_query", "inline_query"):
-        sender = update.get(kind, {}).get("from", {}) if isinstance(update.get(kind), Mapping) else {}
-        if isinstance(sender.get("id"), int):
-            return int(sender["id"])
-    return None
-
-
 def stream_name(partition: int) -> str:
     return f"{STREAM_PREFIX}.{partition}"
 

@@ -68,6 +68,7 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
         update = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not isinstance(update, dict) or not isinstance(update.get("update_id"), int) or update["update_id"] < 0:
+    # type(), not isinstance(): JSON's true and false are not update ids.
+    if not isinstance(update, dict) or type(update.get("update_id")) is not int or update["update_id"] < 0:
         return None
     return update

@@ -42,6 +42,10 @@ class _LeaseLost(Exception):
     """This replica no longer owns the partition: stop working on it, leave the entry to the new owner."""
 
 
+class Unhandleable(Exception):
+    """The update can never be handled (it is not a Telegram update we can read): dead-letter it without retrying."""
+
+
 # Deliveries beyond the handler's own attempts that we tolerate from workers dying mid-update.
 _CRASH_ALLOWANCE = 2
 
@@ -182,6 +186,11 @@ class UpdateWorkers:
                     break
                 except asyncio.CancelledError:
                     raise
+                except Unhandleable as exc:
+                    log.warning("ingress.update_unhandleable", update_id=update.get("update_id"), error=str(exc))
+                    await dead_letter(self._redis, stream, GROUP, entry_id, fields, str(exc), deliveries)
+                    HANDLED.labels("dead_lettered").inc()
+                    return
                 except Exception as exc:
                     span.record_exception(exc)
                     error = f"{type(exc).__name__}: {exc}"[:2000]
