@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import httpx
@@ -189,7 +190,9 @@ async def test_delete_me_erases_the_user_after_confirmation(
         await platform.tap(platform.masha, catalogue["message_id"], _buttons_of(catalogue)[free_story])
         await platform.wait_for_bot(platform.masha, 2)
         granted = await platform.payments.post(
-            f"/internal/v1/users/{platform.masha}/subscriptions/grants", json={"days": 7, "reason": "a kind gesture"}
+            f"/internal/v1/users/{platform.masha}/subscriptions/grants",
+            json={"days": 7, "reason": "a kind gesture"},
+            headers={"Idempotency-Key": str(uuid4())},
         )
         assert granted.status_code == 201
         assert await db.fetchval("SELECT count(*) FROM story.progress WHERE user_id = $1", platform.masha) == 1
@@ -254,7 +257,9 @@ async def test_balance_shows_what_payments_knows(database_url: str, redis_url: s
         assert "Kiss Cam credits: 0" in free["text"]
 
         granted = await platform.payments.post(
-            f"/internal/v1/users/{platform.alice}/subscriptions/grants", json={"days": 30, "reason": "contest prize"}
+            f"/internal/v1/users/{platform.alice}/subscriptions/grants",
+            json={"days": 30, "reason": "contest prize"},
+            headers={"Idempotency-Key": str(uuid4())},
         )
         assert granted.status_code == 201
         await platform.say(platform.alice, "/balance")

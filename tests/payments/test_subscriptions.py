@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import asyncpg
 import httpx
@@ -24,6 +26,10 @@ def _at(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+def _key() -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid4())}
+
+
 async def test_nobody_has_premium_until_granted(payments: httpx.AsyncClient) -> None:
     user = new_user()
     response = await payments.get(f"/internal/v1/users/{user}/entitlements")
@@ -36,7 +42,9 @@ async def test_a_grant_gives_premium_and_a_second_one_extends_it(
 ) -> None:
     user = new_user()
     first = await payments.post(
-        f"/internal/v1/users/{user}/subscriptions/grants", json={"days": 30, "reason": "apology for an outage"}
+        f"/internal/v1/users/{user}/subscriptions/grants",
+        json={"days": 30, "reason": "apology for an outage"},
+        headers=_key(),
     )
     assert first.status_code == 201
     granted = first.json()
@@ -49,7 +57,9 @@ async def test_a_grant_gives_premium_and_a_second_one_extends_it(
     assert _at(entitlements["premium_until"]) == until
 
     second = (
-        await payments.post(f"/internal/v1/users/{user}/subscriptions/grants", json={"days": 7, "reason": "bonus"})
+        await payments.post(
+            f"/internal/v1/users/{user}/subscriptions/grants", json={"days": 7, "reason": "bonus"}, headers=_key()
+        )
     ).json()
     assert _at(second["active_from"]) == until, "a new period starts where the last one ends"
     assert _at(second["active_until"]) == until + timedelta(days=7)
@@ -81,8 +91,50 @@ async def test_a_bad_grant_is_refused_and_nothing_is_stored(
     payments: httpx.AsyncClient, db: asyncpg.Connection, body: dict[str, object]
 ) -> None:
     user = new_user()
-    response = await payments.post(f"/internal/v1/users/{user}/subscriptions/grants", json=body)
+    response = await payments.post(f"/internal/v1/users/{user}/subscriptions/grants", json=body, headers=_key())
     assert response.status_code == 422
     assert response.json()["error"] == "validation_error"
     assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 0
     assert (await payments.get("/internal/v1/users/0/entitlements")).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Idempotency-Key": "short"}, {"Idempotency-Key": "has spaces in it"}, {"Idempotency-Key": "k" * 129}],
+    ids=["no-key", "short-key", "spaces", "too-long"],
+)
+async def test_a_grant_without_a_proper_idempotency_key_is_refused(
+    payments: httpx.AsyncClient, db: asyncpg.Connection, headers: dict[str, str]
+) -> None:
+    user = new_user()
+    body = {"days": 3, "reason": "a fine reason"}
+    response = await payments.post(f"/internal/v1/users/{user}/subscriptions/grants", json=body, headers=headers)
+    assert response.status_code == 422
+    [field] = response.json()["fields"]
+    assert field["loc"] == ["header", "Idempotency-Key"]
+    assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 0
+
+
+async def test_a_grant_retried_with_its_key_is_made_once(payments: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    """A support tool that times out and retries, or a replayed request, must not give the days twice."""
+    user = new_user()
+    grants = f"/internal/v1/users/{user}/subscriptions/grants"
+    key = _key()
+    body = {"days": 10, "reason": "apology for an outage"}
+    first = await payments.post(grants, json=body, headers=key)
+    again = await asyncio.gather(*(payments.post(grants, json=body, headers=key) for _ in range(3)))
+    assert first.status_code == 201
+    assert [r.status_code for r in again] == [200, 200, 200]
+    assert all(r.json() == first.json() for r in again)
+    assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 1
+    entitlements = (await payments.get(f"/internal/v1/users/{user}/entitlements")).json()
+    assert _at(entitlements["premium_until"]) == _at(first.json()["active_until"])
+
+    # The same key for another grant is a mistake to report, not a grant to make or to answer with the old one.
+    other = await payments.post(grants, json={"days": 20, "reason": "apology for an outage"}, headers=key)
+    assert other.status_code == 409
+    assert other.json()["error"] == "idempotency_key_reused"
+    # The key is the caller's per user: another user's grant under it is a grant of its own.
+    elsewhere = await payments.post(f"/internal/v1/users/{new_user()}/subscriptions/grants", json=body, headers=key)
+    assert elsewhere.status_code == 201
+    assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 1

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import uuid4
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -40,7 +41,9 @@ class Payments:
 
     async def grant(self, user_id: int, days: int = 30) -> None:
         response = await self.client.post(
-            f"/internal/v1/users/{user_id}/subscriptions/grants", json={"days": days, "reason": "test grant"}
+            f"/internal/v1/users/{user_id}/subscriptions/grants",
+            json={"days": days, "reason": "test grant"},
+            headers={"Idempotency-Key": str(uuid4())},
         )
         assert response.status_code == 201, response.text
 

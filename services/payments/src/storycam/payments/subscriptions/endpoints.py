@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Header, Path, Response
 
 from storycam.contracts.entitlements import Entitlements, Subscription, SubscriptionGrant
 from storycam.kit.deps import Db
@@ -20,7 +20,28 @@ async def entitlements(user_id: UserId, db: Db) -> Entitlements:
     return await service.entitlements(db, user_id)
 
 
-@router.post("/subscriptions/grants", status_code=201)
-async def grant(user_id: UserId, request: SubscriptionGrant, db: Db) -> Subscription:
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The caller's key for this grant (a UUID will do): the same request again gets the same grant",
+    ),
+]
+
+
+@router.post(
+    "/subscriptions/grants",
+    status_code=201,
+    responses={200: {"model": Subscription, "description": "This grant was already made under this key"}},
+)
+async def grant(
+    user_id: UserId, request: SubscriptionGrant, idempotency_key: IdempotencyKey, db: Db, response: Response
+) -> Subscription:
     async with db.acquire() as connection, connection.transaction():
-        return await service.grant(connection, user_id, request)
+        subscription, created = await service.grant(connection, user_id, request, idempotency_key)
+    if not created:
+        response.status_code = 200
+    return subscription

@@ -36,6 +36,22 @@ async def active_until(db: Executor, user_id: int, plan: str, at: datetime) -> d
     return value
 
 
+async def by_idempotency_key(db: Executor, user_id: int, key: str) -> tuple[Subscription, str] | None:
+    """The subscription made for the user under ``key``, and the fingerprint of the request that made it."""
+    row = await db.fetchrow(
+        f"""
+        SELECT {_COLUMNS}, request_fingerprint FROM subscriptions WHERE user_id = $1 AND idempotency_key = $2
+        """,  # noqa: S608 - constant column list
+        user_id,
+        key,
+    )
+    if row is None:
+        return None
+    values = dict(row)
+    fingerprint: str = values.pop("request_fingerprint")
+    return Subscription(**values), fingerprint
+
+
 async def insert(
     db: Executor,
     *,
@@ -45,11 +61,14 @@ async def insert(
     active_from: datetime,
     active_until: datetime,
     reason: str | None,
+    idempotency_key: str | None = None,
+    request_fingerprint: str | None = None,
 ) -> Subscription:
     row = await db.fetchrow(
         f"""
-        INSERT INTO subscriptions (user_id, plan, source, active_from, active_until, reason)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO subscriptions
+            (user_id, plan, source, active_from, active_until, reason, idempotency_key, request_fingerprint)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         RETURNING {_COLUMNS}
         """,  # noqa: S608 - constant column list
         user_id,
@@ -58,6 +77,8 @@ async def insert(
         active_from,
         active_until,
         reason,
+        idempotency_key,
+        request_fingerprint,
     )
     assert row is not None
     return _subscription(row)

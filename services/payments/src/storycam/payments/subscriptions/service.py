@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from storycam.contracts.entitlements import Entitlements, Subscription, SubscriptionGrant
 from storycam.kit.db import Connection, Executor
+from storycam.kit.errors import Conflict
 from storycam.kit.logging import get_logger
 from storycam.payments.subscriptions import repository
 
@@ -18,10 +20,29 @@ async def entitlements(db: Executor, user_id: int, *, now: datetime | None = Non
     return Entitlements(user_id=user_id, premium=until is not None, premium_until=until, credits=0)
 
 
-async def grant(connection: Connection, user_id: int, request: SubscriptionGrant) -> Subscription:
-    """Support gives premium for ``days``: appended after any time the user already has, never overlapping it."""
-    # One grant at a time per user, so two concurrent grants stack instead of starting at the same moment.
+class GrantKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used for a different grant to this user."
+
+
+async def grant(
+    connection: Connection, user_id: int, request: SubscriptionGrant, idempotency_key: str
+) -> tuple[Subscription, bool]:
+    """Support gives premium for ``days``: appended after any time the user already has, never overlapping it.
+
+    Made once per ``idempotency_key``: the same request again (a retry after a timeout, a replay) gets the grant
+    already made, and False for "not created now"; another request under a used key is refused.
+    """
+    # One grant at a time per user, so two concurrent grants stack instead of starting at the same moment, and a
+    # retry racing its original finds it.
     await connection.execute("SELECT pg_advisory_xact_lock(hashtext('subscriptions:' || $1::bigint))", user_id)
+    fingerprint = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+    earlier = await repository.by_idempotency_key(connection, user_id, idempotency_key)
+    if earlier is not None:
+        made, made_for = earlier
+        if made_for != fingerprint:
+            raise GrantKeyReused()
+        return made, False
     now = datetime.now(UTC)
     last_end = await repository.latest_end(connection, user_id, request.plan)
     start = max(now, last_end) if last_end else now
@@ -33,6 +54,8 @@ async def grant(connection: Connection, user_id: int, request: SubscriptionGrant
         active_from=start,
         active_until=start + timedelta(days=request.days),
         reason=request.reason,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
     )
     log.info("subscription.granted", subscription_id=subscription.id, days=request.days, plan=request.plan)
-    return subscription
+    return subscription, True
