@@ -111,6 +111,7 @@ def test_alerts_cover_availability_errors_latency_and_the_bus() -> None:
     assert covered("histogram_quantile(0.99", "http_request_duration_highr_seconds_bucket")
     assert covered("increase(storycam_bus_dead_letters_total", "stream")
     assert covered("storycam_bus_pending_messages", "stream", "group")
+    assert covered("max(storycam_gateway_ingress_partitions", "- sum(storycam_gateway_partitions_owned")
 
 
 def test_annotations_use_only_labels_the_expression_keeps() -> None:
@@ -181,6 +182,10 @@ def test_dashboard_shows_each_service_and_the_signals_that_matter() -> None:
         "rate(storycam_hot_route_seconds_count",
         "storycam_hot_route_seconds_bucket",
         "rate(process_cpu_seconds_total",
+        "rate(storycam_gateway_webhook_updates_total",
+        "rate(storycam_gateway_updates_handled_total",
+        "storycam_gateway_partitions_owned",
+        "storycam_telegram_retry_after_total",
     ):
         assert signal in joined, signal
 

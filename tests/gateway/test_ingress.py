@@ -83,3 +83,14 @@ async def test_webhook_is_public_but_internal_routes_are_not(database_url: str, 
         response = await client.post("/telegram/webhook", json=text_update(9, 9, "hi"), headers={SECRET_HEADER: secret})
         assert response.status_code == 200
     assert isinstance(client, httpx.AsyncClient)
+
+
+async def test_a_webhook_only_replica_still_reports_how_many_partitions_need_owners(
+    database_url: str, redis_url: str
+) -> None:
+    """With no worker replica anywhere, partitions (here 5) against owned (0) is what raises the alert."""
+    app = build(BY_NAME["gateway"], database_url, redis_url, update_workers=False, ingress_partitions=5)
+    async with running(app, caller=None) as client:
+        metrics = (await client.get("/metrics")).text
+    assert "storycam_gateway_ingress_partitions 5.0" in metrics.splitlines()
+    assert "storycam_gateway_partitions_owned 0.0" in metrics.splitlines()

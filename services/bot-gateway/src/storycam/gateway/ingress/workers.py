@@ -34,6 +34,8 @@ tracer = trace.get_tracer("storycam.gateway.ingress")
 
 HANDLED = Counter("storycam_gateway_updates_handled_total", "Updates handled by the workers", ["outcome"])
 OWNED = Gauge("storycam_gateway_partitions_owned", "Partitions this replica owns")
+# Set by every gateway replica, workers or not: with no worker replica at all, owned (0) < partitions still alerts.
+PARTITIONS = Gauge("storycam_gateway_ingress_partitions", "Partitions the updates are spread over (INGRESS_PARTITIONS)")
 
 UpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -70,6 +72,7 @@ class UpdateWorkers:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._lease_interval = leases.ttl_seconds / 3
+        PARTITIONS.set(partitions)
 
     @property
     def owned(self) -> set[int]:
