@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from limits import RateLimitItemPerSecond
+from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
 from storycam.gateway.bot.dispatcher import build_dispatcher
@@ -26,6 +32,23 @@ from storycam.kit.db import create_pool
 from storycam.kit.http import service_client
 from storycam.kit.outbox import OutboxRelay
 from storycam.kit.state import ServiceState
+
+
+class BaselineThrottle(BaseMiddleware):
+    def __init__(self, limiter: MovingWindowRateLimiter, settings: GatewaySettings) -> None:
+        self._limiter = limiter
+        self._item = RateLimitItemPerSecond(settings.user_updates_per_window, settings.user_window_seconds)
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        sender = data.get("event_from_user")
+        if sender is None or await self._limiter.hit(self._item, "inbound", str(sender.id)):
+            return await handler(event, data)
+        return None
 
 
 async def serve(port: int) -> None:
@@ -47,7 +70,9 @@ async def serve(port: int) -> None:
     bot = create_bot(settings, redis, limiter)
     payments = PaymentsClient(service_client(settings.payments_url, settings, caller="gateway"))
     stories = StoryClient(service_client(settings.story_url, settings, caller="gateway"))
-    dispatcher = build_dispatcher(state, settings, limiter, payments, stories)
+    dispatcher = build_dispatcher(state, settings, payments, stories)
+    # The same per-user inbound limit as the gateway's, here where a one-process bot would put it.
+    dispatcher.update.outer_middleware(BaselineThrottle(limiter, settings))
     app = web.Application()
     SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret(settings)).register(app, "/telegram/webhook")
     runner = web.AppRunner(app, access_log=None)

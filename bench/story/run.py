@@ -79,7 +79,7 @@ def _compile_story() -> tuple[str, str]:
 async def _store(database_url: str, source: str, compiled: str) -> None:
     db = await create_pool(database_url, schema="story", max_size=2)
     try:
-        await service.store(db, assemble([read_script(compiled, source=source)], []))
+        await service.store_alone(db, assemble([read_script(compiled, source=source)], []))
         # A clean slate for the players, so every run measures the same tables.
         await db.execute("TRUNCATE progress, interactions, endings_found")
     finally:

@@ -17,14 +17,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from redis.asyncio import Redis
 
 from storycam.contracts.events import CanaryPing
-from storycam.kit.bus import (
-    Delivery,
-    StreamBus,
-    StreamConsumer,
-    Subscription,
-    ensure_group,
-    prune_departed_consumers,
-)
+from storycam.kit.bus import Delivery, StreamBus, StreamConsumer, Subscription
+from storycam.kit.streams import GroupConsumer, ensure_group
 from tests.conftest import ROOT
 
 STREAM = "test.events"
@@ -191,7 +185,7 @@ async def test_departed_consumers_holding_nothing_are_forgotten(redis: Redis) ->
     await redis.xack(STREAM, GROUP, finished)  # it finished its work, then its process went away
     await redis.xreadgroup(GROUP, "still-holding", {STREAM: ">"}, count=1)  # took an entry, never acked
     await asyncio.sleep(0.05)
-    departed = await prune_departed_consumers(redis, STREAM, GROUP, idle_ms=20)
+    departed = await GroupConsumer(redis, STREAM, GROUP, "pruner").prune_departed(idle_ms=20)
     assert departed == ["departed"]
     names = {c["name"].decode() for c in await redis.xinfo_consumers(STREAM, GROUP)}
     assert names == {"still-holding"}, "a consumer with pending entries must never be dropped"

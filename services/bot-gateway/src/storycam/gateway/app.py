@@ -18,6 +18,7 @@ from storycam.gateway.ingress.handling import UpdateDispatch
 from storycam.gateway.ingress.journal import UpdateJournal
 from storycam.gateway.ingress.leases import PartitionLeases
 from storycam.gateway.ingress.polling import UpdatePoller
+from storycam.gateway.ingress.throttle import InboundThrottle
 from storycam.gateway.ingress.webhook import router as webhook_router
 from storycam.gateway.ingress.workers import UpdateWorkers
 from storycam.gateway.outbound.requests import outbound_subscription
@@ -41,7 +42,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
     payments_http = service_client(settings.payments_url, settings, caller="gateway")
     # The LLM behind free text may take seconds: stories get a longer timeout than a lookup.
     stories_http = service_client(settings.story_url, settings, caller="gateway", timeout=20.0)
-    dispatcher = build_dispatcher(state, settings, limiter, PaymentsClient(payments_http), StoryClient(stories_http))
+    dispatcher = build_dispatcher(state, settings, PaymentsClient(payments_http), StoryClient(stories_http))
     journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)
     app.state.bot = bot
     app.state.dispatcher = dispatcher
@@ -54,6 +55,9 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
         PartitionLeases(state.redis, holder, settings.partition_lease_seconds),
         settings.ingress_partitions,
         UpdateDispatch(bot, dispatcher, state),
+        doorkeeper=InboundThrottle(
+            bot, state, limiter, updates=settings.user_updates_per_window, seconds=settings.user_window_seconds
+        ),
         attempts=settings.update_attempts,
     )
     app.state.workers = workers

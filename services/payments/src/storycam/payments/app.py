@@ -18,7 +18,7 @@ from storycam.payments.subscriptions.erasure import erasure_subscription
 
 @asynccontextmanager
 async def payments_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None]:
-    state.consumers.add(erasure_subscription(state.db))
+    state.consumers.add(erasure_subscription(state))
     yield
 
 

@@ -1,21 +1,21 @@
 """The Redis Streams bus: publish contract events, consume them in consumer groups.
 
 Written on redis-py directly rather than a framework such as FastStream, because the platform needs exactly
-these semantics and each is a few lines over the Redis commands:
+these semantics and each is a few lines over the Redis commands. The consumer-group bookkeeping (reading,
+reclaiming idle entries, delivery counts, dead letters, a lost group made again) is the kit's one engine,
+:mod:`storycam.kit.streams`; here are what services use of it:
 
-* consumer group and consumer named explicitly; a handler that returns acks, one that raises leaves the entry
-  pending (nack);
-* entries another consumer left pending longer than ``min_idle`` are reclaimed with ``XAUTOCLAIM``;
-* the delivery count Redis keeps per entry decides when a message is dead-lettered to ``<stream>.dead`` with the
-  last error, so a poison message (even one that kills its worker) never loops forever and is never dropped;
-* the W3C trace context travels in each entry, and the consumer's span continues the producer's trace.
+* :class:`StreamBus` publishes a contract event; the W3C trace context travels in each entry;
+* a :class:`Subscription` names the stream, the consumer group, the event schema and the handler; a handler that
+  returns acks, one that raises leaves the entry pending for a retry, and a malformed event is dead-lettered at
+  once; the consumer's span continues the producer's trace;
+* :class:`ConsumerSet` runs a service's subscriptions for its lifespan.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,31 +26,25 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Counter, Gauge, Histogram
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from redis.asyncio import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
 
 from storycam.kit.logging import get_logger
+from storycam.kit.streams import DEAD_LETTER_SUFFIX, Entry, GroupConsumer, Rejected, RetryPolicy, Ticker, text
 from storycam.kit.tasks import stop_tasks
 
 log = get_logger(__name__)
 tracer = trace.get_tracer("storycam.kit.bus")
 
-DEAD_LETTER_SUFFIX = ".dead"
-DEPARTED_AFTER_MS = 24 * 3600 * 1000  # a consumer idle this long, holding nothing, is a process that is gone
 _PRUNE_EVERY_SECONDS = 600.0
 
 PUBLISHED = Counter("storycam_bus_published_total", "Events published to a stream", ["stream"])
 HANDLED = Counter(
     "storycam_bus_handled_total", "Stream entries handled by a consumer group", ["stream", "group", "outcome"]
 )
-DEAD_LETTERS = Counter("storycam_bus_dead_letters_total", "Entries moved to a dead-letter stream", ["stream", "group"])
 PENDING = Gauge("storycam_bus_pending_messages", "Entries delivered but not yet acknowledged", ["stream", "group"])
 HANDLE_SECONDS = Histogram("storycam_bus_handle_seconds", "Time to handle one entry", ["stream", "group"])
 
 T = TypeVar("T")
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 class StreamBus:
@@ -77,7 +71,7 @@ class StreamBus:
             carrier: dict[str, str] = {}
             propagate.inject(carrier)
             fields.update(carrier)
-            entry_id = _text(await self.redis.xadd(stream, fields, maxlen=self._max_length, approximate=True))
+            entry_id = text(await self.redis.xadd(stream, fields, maxlen=self._max_length, approximate=True))
             span.set_attribute("messaging.message.id", entry_id)
         PUBLISHED.labels(stream).inc()
         return entry_id
@@ -119,48 +113,26 @@ class Subscription(Generic[T]):
         return self.stream + DEAD_LETTER_SUFFIX
 
 
-async def prune_departed_consumers(
-    redis: Redis, stream: str, group: str, *, idle_ms: int = DEPARTED_AFTER_MS
-) -> list[str]:
-    """Forget consumers that hold nothing and were last seen long ago: every restart names a new consumer
-    (host and pid), and without this a group lists every process that ever ran."""
-    departed = []
-    for consumer in await redis.xinfo_consumers(stream, group):
-        name = _text(consumer["name"])
-        if int(consumer["pending"]) == 0 and int(consumer["idle"]) >= idle_ms:
-            # XGROUP DELCONSUMER drops pending entries too: only ever called for consumers that hold none.
-            await redis.xgroup_delconsumer(stream, group, name)
-            departed.append(name)
-    if departed:
-        log.info("bus.consumers_pruned", stream=stream, group=group, count=len(departed))
-    return departed
-
-
-def stream_was_lost(exc: ResponseError) -> bool:
-    """Redis dropped the stream under a consumer (flushed, or restarted without persistence)."""
-    return any(marker in str(exc) for marker in ("NOGROUP", "UNBLOCKED"))
-
-
-async def ensure_group(redis: Redis, stream: str, group: str, start_id: str = "$") -> None:
-    """Create the consumer group (and the stream) if missing. Safe to call from every replica at start."""
-    try:
-        await redis.xgroup_create(stream, group, id=start_id, mkstream=True)
-    except ResponseError as exc:
-        if "BUSYGROUP" not in str(exc):
-            raise
-
-
 class StreamConsumer(Generic[T]):
-    """Runs one named consumer of a subscription until stopped. Entries are handled one at a time, in order."""
+    """Runs one named consumer of a subscription until stopped, on the kit's consumer engine
+    (:class:`~storycam.kit.streams.GroupConsumer`). Entries are handled one at a time, in order; a handler that
+    returns acks, one that raises leaves the entry for a retry by redelivery."""
 
     def __init__(self, redis: Redis, subscription: Subscription[T], consumer: str) -> None:
         self.redis = redis
         self.sub = subscription
         self.consumer = consumer
+        self.group = GroupConsumer(
+            redis,
+            subscription.stream,
+            subscription.group,
+            consumer,
+            start_id=subscription.start_id,
+            retry=RetryPolicy(attempts=1, redeliver=True, max_deliveries=subscription.max_deliveries),
+        )
         self._stopping = asyncio.Event()
-        self._reclaim_cursor = "0-0"
-        self._last_reclaim = 0.0
-        self._last_prune = time.monotonic()
+        self._reclaim = Ticker(subscription.min_idle_ms / 2000)
+        self._prune = Ticker(_PRUNE_EVERY_SECONDS, due_now=False)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -173,7 +145,7 @@ class StreamConsumer(Generic[T]):
         while not self._stopping.is_set():
             try:
                 if not group_ready:  # here, not before the loop: Redis may be away when the service starts
-                    await ensure_group(self.redis, sub.stream, sub.group, sub.start_id)
+                    await self.group.ensure_group()
                     group_ready = True
                 handled = await self.run_once()
                 backoff = 0.1
@@ -181,12 +153,6 @@ class StreamConsumer(Generic[T]):
                     await asyncio.sleep(0)
             except asyncio.CancelledError:
                 raise
-            except ResponseError as exc:
-                if not stream_was_lost(exc):
-                    raise
-                # The stream or group is gone (Redis flushed, or restarted without persistence): make it again.
-                log.warning("bus.group_recreated", stream=sub.stream, group=sub.group)
-                await ensure_group(self.redis, sub.stream, sub.group, sub.start_id)
             except (RedisError, OSError) as exc:
                 # Redis away: keep trying with a capped back-off; the entries wait safely in the stream.
                 log.warning("bus.redis_unavailable", stream=sub.stream, error=str(exc), retry_in=backoff)
@@ -198,53 +164,22 @@ class StreamConsumer(Generic[T]):
     async def run_once(self) -> int:
         """Reclaim idle entries when due, then read new ones. Returns how many entries were handled."""
         handled = 0
-        now = time.monotonic()
-        if now - self._last_reclaim >= self.sub.min_idle_ms / 2000:
-            self._last_reclaim = now
-            handled += await self._reclaim()
-        response: Any = await self.redis.xreadgroup(
-            self.sub.group,
-            self.consumer,
-            {self.sub.stream: ">"},
-            count=self.sub.batch,
-            block=self.sub.block_ms,
-        )
-        for _stream, entries in response or []:
-            for entry_id, fields in entries:
-                await self._handle(_text(entry_id), fields, deliveries=1)
-                handled += 1
+        if self._reclaim.due():
+            entries, _ = await self.group.reclaim(min_idle_ms=self.sub.min_idle_ms, count=self.sub.batch)
+            for entry in entries:
+                await self._handle(entry)
+            handled += len(entries)
+            PENDING.labels(self.sub.stream, self.sub.group).set(await self.group.pending_count())
+            if self._prune.due():
+                await self.group.prune_departed()
+        for entry in await self.group.read(count=self.sub.batch, block_ms=self.sub.block_ms):
+            await self._handle(entry)
+            handled += 1
         return handled
 
-    async def _reclaim(self) -> int:
+    async def _handle(self, entry: Entry) -> None:
         sub = self.sub
-        reply: Any = await self.redis.xautoclaim(
-            sub.stream,
-            sub.group,
-            self.consumer,
-            min_idle_time=sub.min_idle_ms,
-            start_id=self._reclaim_cursor,
-            count=sub.batch,
-        )
-        cursor, entries = reply[0], reply[1]
-        self._reclaim_cursor = _text(cursor)
-        for entry_id, fields in entries:
-            entry = _text(entry_id)
-            await self._handle(entry, fields, deliveries=await self._delivery_count(entry))
-        pending = await self.redis.xpending(sub.stream, sub.group)
-        PENDING.labels(sub.stream, sub.group).set(int(pending["pending"]))
-        if time.monotonic() - self._last_prune >= _PRUNE_EVERY_SECONDS:
-            self._last_prune = time.monotonic()
-            await prune_departed_consumers(self.redis, sub.stream, sub.group)
-        return len(entries)
-
-    async def _delivery_count(self, entry_id: str) -> int:
-        rows = await self.redis.xpending_range(self.sub.stream, self.sub.group, entry_id, entry_id, 1)
-        return int(rows[0]["times_delivered"]) if rows else 1
-
-    async def _handle(self, entry_id: str, raw: dict[Any, Any], *, deliveries: int) -> None:
-        sub = self.sub
-        fields = {_text(k): _text(v) for k, v in raw.items()}
-        parent = propagate.extract(fields)
+        parent = propagate.extract(entry.fields)
         with (
             tracer.start_as_current_span(f"{sub.stream} process", context=parent, kind=SpanKind.CONSUMER) as span,
             HANDLE_SECONDS.labels(sub.stream, sub.group).time(),
@@ -252,84 +187,26 @@ class StreamConsumer(Generic[T]):
             span.set_attribute("messaging.system", "redis")
             span.set_attribute("messaging.destination.name", sub.stream)
             span.set_attribute("messaging.consumer.group.name", sub.group)
-            span.set_attribute("messaging.message.id", entry_id)
-            span.set_attribute("messaging.message.delivery_count", deliveries)
-            errors_key = f"{sub.stream}:{sub.group}:last-error"
-            if deliveries > sub.max_deliveries:
-                # The entry was handed out this often and never acked: its handlers failed, or its workers died.
-                last_error = await self.redis.hget(errors_key, entry_id)
-                reason = _text(last_error) if last_error else f"no consumer finished it in {deliveries - 1} deliveries"
-                await self._dead_letter(entry_id, fields, reason, deliveries, errors_key)
-                span.set_status(Status(StatusCode.ERROR, "dead-lettered"))
-                return
-            try:
-                event = sub._adapter.validate_json(fields.get("data", ""))
-            except ValidationError as exc:
-                # A retry cannot fix a malformed message: dead-letter it at once, with why.
-                await self._dead_letter(
-                    entry_id, fields, f"malformed event: {exc.errors()[:3]}", deliveries, errors_key
-                )
-                span.set_status(Status(StatusCode.ERROR, "malformed"))
-                return
-            delivery = Delivery(sub.stream, entry_id, deliveries, fields.get("published_at"))
-            try:
-                await sub.handler(event, delivery)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                span.record_exception(exc)
-                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
-                HANDLED.labels(sub.stream, sub.group, "failed").inc()
-                error = f"{type(exc).__name__}: {exc}"[:2000]
-                log.warning(
-                    "bus.handler_failed",
-                    stream=sub.stream,
-                    group=sub.group,
-                    entry_id=entry_id,
-                    deliveries=deliveries,
-                    error=error,
-                )
-                if deliveries >= sub.max_deliveries:
-                    await self._dead_letter(entry_id, fields, error, deliveries, errors_key)
-                else:
-                    async with self.redis.pipeline(transaction=True) as pipe:
-                        pipe.hset(errors_key, entry_id, error)
-                        pipe.expire(errors_key, 7 * 24 * 3600)
-                        await pipe.execute()
-                return
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.xack(sub.stream, sub.group, entry_id)
-                pipe.hdel(errors_key, entry_id)
-                await pipe.execute()
-            HANDLED.labels(sub.stream, sub.group, "ok").inc()
+            span.set_attribute("messaging.message.id", entry.id)
+            span.set_attribute("messaging.message.delivery_count", entry.deliveries)
+            outcome = await self.group.process(entry, self._typed)
+            HANDLED.labels(sub.stream, sub.group, outcome.status if outcome.status != "retry" else "failed").inc()
+            if outcome.status != "ok":
+                span.set_status(Status(StatusCode.ERROR, outcome.status))
 
-    async def _dead_letter(
-        self, entry_id: str, fields: dict[str, str], reason: str, deliveries: int, errors_key: str
-    ) -> None:
-        await dead_letter(self.redis, self.sub.stream, self.sub.group, entry_id, fields, reason, deliveries)
-        await self.redis.hdel(errors_key, entry_id)
+    async def _typed(self, entry: Entry) -> None:
+        try:
+            event = self.sub._adapter.validate_json(entry.fields.get("data", ""))
+        except ValidationError as exc:
+            # A retry cannot fix a malformed message: dead-letter it at once, with where it is wrong.
+            raise Rejected(f"malformed event: {_where(exc)}") from None
+        delivery = Delivery(entry.stream, entry.id, entry.deliveries, entry.fields.get("published_at"))
+        await self.sub.handler(event, delivery)
 
 
-async def dead_letter(
-    redis: Redis, stream: str, group: str, entry_id: str, fields: dict[str, str], reason: str, deliveries: int
-) -> None:
-    """Move an entry to ``<stream>.dead`` with why, and ack it, in one transaction: never lost, never looping."""
-    record: dict[Any, Any] = {
-        **fields,
-        "original_stream": stream,
-        "original_id": entry_id,
-        "group": group,
-        "error": reason,
-        "deliveries": deliveries,
-        "dead_at": datetime.now(UTC).isoformat(),
-    }
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.xadd(stream + DEAD_LETTER_SUFFIX, record, maxlen=100_000, approximate=True)
-        pipe.xack(stream, group, entry_id)
-        await pipe.execute()
-    DEAD_LETTERS.labels(stream, group).inc()
-    HANDLED.labels(stream, group, "dead_lettered").inc()
-    log.error("bus.dead_lettered", stream=stream, group=group, entry_id=entry_id, deliveries=deliveries, error=reason)
+def _where(exc: ValidationError) -> str:
+    """Where a payload is wrong, without the values (they may be what a user wrote)."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['type']}" for e in exc.errors()[:3])
 
 
 class ConsumerSet:
@@ -354,7 +231,7 @@ class ConsumerSet:
         """
         for consumer in self._consumers:
             try:
-                await ensure_group(self._redis, consumer.sub.stream, consumer.sub.group, consumer.sub.start_id)
+                await consumer.group.ensure_group()
             except (RedisError, OSError) as exc:
                 log.warning("bus.group_deferred", stream=consumer.sub.stream, error=str(exc))
         self._tasks = [asyncio.create_task(c.run(), name=f"consumer:{c.consumer}") for c in self._consumers]

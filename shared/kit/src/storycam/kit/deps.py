@@ -5,6 +5,7 @@ The providers are ``async def`` on purpose: FastAPI runs a plain ``def`` depende
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import asyncpg
@@ -13,6 +14,7 @@ from redis.asyncio import Redis
 
 from storycam.kit.bus import StreamBus
 from storycam.kit.state import ServiceState
+from storycam.kit.uow import UnitOfWork, unit_of_work
 
 
 def _state(request: Request) -> ServiceState:
@@ -36,6 +38,14 @@ async def get_bus(request: Request) -> StreamBus:
     return _state(request).bus
 
 
+async def get_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    """The request's unit of work: committed when the endpoint returned (before the answer is sent), rolled back
+    when it raised."""
+    state = _state(request)
+    async with unit_of_work(state.db, state.outbox) as work:
+        yield work
+
+
 async def get_caller(request: Request) -> str:
     """The service that signed this request (set by the service-auth middleware)."""
     return str(request.scope.get("state", {}).get("caller", ""))
@@ -45,4 +55,6 @@ State = Annotated[ServiceState, Depends(get_state)]
 Db = Annotated[asyncpg.Pool, Depends(get_db)]
 RedisClient = Annotated[Redis, Depends(get_redis)]
 Bus = Annotated[StreamBus, Depends(get_bus)]
+# scope="function": the commit happens as the endpoint returns, so an answer never reports uncommitted work.
+Work = Annotated[UnitOfWork, Depends(get_work, scope="function")]
 Caller = Annotated[str, Depends(get_caller)]

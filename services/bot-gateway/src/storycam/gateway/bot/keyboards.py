@@ -23,7 +23,10 @@ class ChooseLanguage(CallbackData, prefix="lang"):
 
 
 class ConfirmErasure(CallbackData, prefix="erase"):
+    """``ticket`` names the one confirmation these buttons belong to: it works once, and only while it is fresh."""
+
     confirmed: bool
+    ticket: str
 
 
 class StoryPick(CallbackData, prefix="sp"):
@@ -69,10 +72,10 @@ def languages() -> InlineKeyboardMarkup:
 
 
 @functools.cache
-def confirm_erasure(language: Language) -> InlineKeyboardMarkup:
+def confirm_erasure(language: Language, ticket: str) -> InlineKeyboardMarkup:
     return buttons(
         [
-            (text(language, "delete.yes"), ConfirmErasure(confirmed=True)),
-            (text(language, "delete.no"), ConfirmErasure(confirmed=False)),
+            (text(language, "delete.yes"), ConfirmErasure(confirmed=True, ticket=ticket)),
+            (text(language, "delete.no"), ConfirmErasure(confirmed=False, ticket=ticket)),
         ]
     )

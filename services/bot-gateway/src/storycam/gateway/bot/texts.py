@@ -143,6 +143,12 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Done: your data is erased in every Storycam service. If you ever want to come back, just press /start.",
     },
     "delete.kept": {"ru": "Хорошо, ничего не удаляю.", "en": "All right, nothing was erased."},
+    "delete.stale": {
+        "ru": "Это подтверждение уже не действует: оно использовано или устарело. Чтобы удалить данные, "
+        "отправьте /delete_me ещё раз.",
+        "en": "This confirmation no longer works: it was already used or it expired. To erase your data, "
+        "send /delete_me again.",
+    },
     "support.open": {
         "ru": "🟢 Поддержка на связи сейчас (ежедневно с 10:00 до 20:00 по Москве). Напишите @storycam_support.",
         "en": "🟢 Support is online now (daily 10:00–20:00 Moscow time). Write to @storycam_support.",

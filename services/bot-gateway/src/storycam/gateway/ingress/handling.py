@@ -1,4 +1,4 @@
-"""Handing one journaled update to the dispatcher, and what counts as done."""
+"""Handing one journaled update to the dispatcher, in one unit of work, and what counts as done."""
 
 from __future__ import annotations
 
@@ -11,14 +11,19 @@ from aiogram.types.update import UpdateTypeLookupError
 from pydantic import ValidationError
 
 from storycam.gateway.ingress.journal import chat_of
-from storycam.gateway.ingress.workers import Unhandleable
 from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
 from storycam.gateway.outbound.undeliverable import is_undeliverable
-from storycam.gateway.users import repository as users
+from storycam.gateway.users import service as users
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
+from storycam.kit.streams import Rejected
+from storycam.kit.uow import unit_of_work
 
 log = get_logger(__name__)
+
+
+class NotAnUpdate(Rejected):
+    """The entry is not a Telegram update we can read: no retry can help, it is dead-lettered with where."""
 
 
 class UpdateDispatch:
@@ -33,7 +38,7 @@ class UpdateDispatch:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
-            raise Unhandleable(f"not a Telegram update: {where}: {first['msg']} ({exc.error_count()} errors)") from None
+            raise NotAnUpdate(f"not a Telegram update: {where}: {first['msg']} ({exc.error_count()} errors)") from None
         try:
             parsed.event_type  # noqa: B018 - raises for a kind of update this aiogram does not know
         except UpdateTypeLookupError:
@@ -42,14 +47,17 @@ class UpdateDispatch:
             return
         token = CURRENT_HANDLING.set(Handling(key=f"update:{update['update_id']}"))
         try:
-            await self._dispatcher.feed_update(self._bot, parsed)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            if not is_undeliverable(exc):
-                raise
-            # The user blocked the bot or the chat is gone: nothing to retry; remember it and move on.
-            chat = chat_of(update)
-            log.info("telegram.undeliverable", chat_id=chat, reason=exc.message)
-            if chat is not None and chat > 0:
-                await users.mark_unreachable(self._state.db, chat, exc.message[:200])
+            # Handlers that change state receive ``work``; it begins a transaction only if one of them uses it.
+            async with unit_of_work(self._state.db, self._state.outbox) as work:
+                try:
+                    await self._dispatcher.feed_update(self._bot, parsed, work=work)
+                except (TelegramForbiddenError, TelegramBadRequest) as exc:
+                    if not is_undeliverable(exc):
+                        raise
+                    # The user blocked the bot or the chat is gone: what the handler did stands; nothing to retry.
+                    chat = chat_of(update)
+                    log.info("telegram.undeliverable", chat_id=chat, reason=exc.message)
+                    if chat is not None and chat > 0:
+                        await users.mark_unreachable(self._state.db, chat, exc.message)
         finally:
             CURRENT_HANDLING.reset(token)

@@ -50,6 +50,16 @@ def chat_of(update: Mapping[str, Any]) -> int | None:
     return None
 
 
+def sender_of(update: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
+    """The kind of the update and the user who sent it (``from``), when it has one."""
+    for kind, payload in update.items():
+        if kind != "update_id" and isinstance(payload, Mapping):
+            sender = payload.get("from")
+            if isinstance(sender, Mapping) and isinstance(sender.get("id"), int):
+                return kind, sender
+    return None
+
+
 def stream_name(partition: int) -> str:
     return f"{STREAM_PREFIX}.{partition}"
 

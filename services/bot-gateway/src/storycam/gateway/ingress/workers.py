@@ -1,33 +1,40 @@
-"""Update workers: each replica owns a fair share of partitions and handles their updates in order.
+"""Update workers: each replica owns a fair share of partitions and handles their updates in order per chat.
 
-Per partition there is one task and it handles one update at a time, so the updates of a chat (which always land
-in the same partition) are handled in the order Telegram sent them, across any number of workers and replicas.
+A partition has one reader at a time (its lease holder), built on the kit's consumer engine
+(:class:`~storycam.kit.streams.GroupConsumer`). The reader hands each update to its chat's lane; a lane handles its
+chat's updates one at a time, in the order Telegram sent them, while the lanes of other chats go on beside it. So
+one chat waiting for its turn to be answered (Telegram's per-chat pacing) never holds back the rest of its
+partition. Before an update joins a lane the user's inbound limit decides on it, so a flood is cut at the door
+instead of queueing behind its own answers.
+
 An update is acked only after its handler finished and only while the lease is still ours; a replica that dies
-mid-update leaves the entry pending, and the next owner handles it first. Handlers' outbound calls are replayed
-from their recorded results on such a redo (see ``outbound.replay``), so a redone update takes effect once.
+mid-update leaves the entry pending, and the next owner handles it first. Handlers' outbound calls are replayed from
+their recorded results on such a redo (see ``outbound.replay``), so a redone update takes effect once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import json
 import math
 import random
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Gauge
 from redis.asyncio import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
 
-from storycam.gateway.ingress.journal import GROUP, stream_name
+from storycam.gateway.ingress.journal import GROUP, chat_of, stream_name
 from storycam.gateway.ingress.leases import PartitionLeases
-from storycam.kit.bus import dead_letter, ensure_group, prune_departed_consumers, stream_was_lost
 from storycam.kit.logging import get_logger
-from storycam.kit.tasks import cancel_and_wait
+from storycam.kit.streams import Entry, GroupConsumer, NotAcked, Rejected, RetryPolicy
+from storycam.kit.tasks import cancel_and_wait, stop_tasks
 
 log = get_logger(__name__)
 tracer = trace.get_tracer("storycam.gateway.ingress")
@@ -39,17 +46,24 @@ PARTITIONS = Gauge("storycam_gateway_ingress_partitions", "Partitions the update
 
 UpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
-
-class _LeaseLost(Exception):
-    """This replica no longer owns the partition: stop working on it, leave the entry to the new owner."""
-
-
-class Unhandleable(Exception):
-    """The update can never be handled (it is not a Telegram update we can read): dead-letter it without retrying."""
-
-
 # Deliveries beyond the handler's own attempts that we tolerate from workers dying mid-update.
 _CRASH_ALLOWANCE = 2
+_READ_BATCH = 16
+_RECLAIM_BATCH = 100
+
+
+class Admission(enum.Enum):
+    HANDLE = "handle"
+    SLOW_DOWN = "slow_down"  # over the user's limit: tell them once, handle nothing
+    DROP = "drop"  # over the limit and already told
+
+
+class Doorkeeper(Protocol):
+    """Decides on an update before it waits for anything, and says "slow down" to a user over their limit."""
+
+    async def admit(self, update: dict[str, Any]) -> Admission: ...
+
+    async def slow_down(self, update: dict[str, Any]) -> None: ...
 
 
 class UpdateWorkers:
@@ -60,15 +74,19 @@ class UpdateWorkers:
         partitions: int,
         handle: UpdateHandler,
         *,
+        doorkeeper: Doorkeeper | None = None,
         attempts: int = 3,
         block_ms: int = 1000,
+        in_flight: int = 256,
     ) -> None:
         self._redis = redis
         self._leases = leases
         self._partitions = partitions
         self._handle = handle
-        self._attempts = attempts
+        self._doorkeeper = doorkeeper
+        self._retry = RetryPolicy(attempts=attempts, redeliver=False, max_deliveries=attempts + _CRASH_ALLOWANCE)
         self._block_ms = block_ms
+        self.in_flight = in_flight
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._lease_interval = leases.ttl_seconds / 3
@@ -126,88 +144,145 @@ class UpdateWorkers:
         OWNED.set(0)
 
     async def _work(self, partition: int) -> None:
+        group = GroupConsumer(
+            self._redis, stream_name(partition), GROUP, self._leases.holder, start_id="0", retry=self._retry
+        )
+        lanes = _ChatLanes(self, group, partition)
         try:
-            await self._work_on(partition)
-        except _LeaseLost:
-            return
+            await group.ensure_group()
+            # What earlier owners left unacked goes first, oldest first, before anything new.
+            done = False
+            while not done:
+                entries, done = await group.reclaim(min_idle_ms=0, count=_RECLAIM_BATCH)
+                for entry in entries:
+                    await lanes.put(_Job(entry, _update_of(entry), Admission.HANDLE))  # admitted when it arrived
+            await group.prune_departed()  # the replicas that held those entries, long gone, are forgotten
+            while not lanes.lost.is_set():
+                for entry in await group.read(count=_READ_BATCH, block_ms=self._block_ms):
+                    update = _update_of(entry)
+                    await lanes.put(_Job(entry, update, await self._admit(update)))
+                lanes.raise_failure()
+        finally:
+            await lanes.close()
 
-    async def _work_on(self, partition: int) -> None:
-        stream = stream_name(partition)
-        consumer = self._leases.holder
-        await ensure_group(self._redis, stream, GROUP, start_id="0")
-        await self._finish_pending(partition, stream, consumer)
-        while True:
-            try:
-                reply: Any = await self._redis.xreadgroup(
-                    GROUP, consumer, {stream: ">"}, count=16, block=self._block_ms
-                )
-            except ResponseError as exc:
-                if not stream_was_lost(exc):
-                    raise
-                log.warning("ingress.group_recreated", stream=stream)  # Redis lost the stream (flushed, restarted)
-                await ensure_group(self._redis, stream, GROUP, start_id="0")
-                continue
-            for _stream, entries in reply or []:
-                for entry_id, fields in entries:
-                    await self._handle_entry(partition, stream, entry_id.decode(), fields, deliveries=1)
+    async def _admit(self, update: dict[str, Any] | None) -> Admission:
+        if self._doorkeeper is None or update is None:
+            return Admission.HANDLE  # an unreadable update is dead-lettered by its handling, with the reason
+        try:
+            return await self._doorkeeper.admit(update)
+        except (RedisError, OSError) as exc:
+            # The limiter is unreachable: serving the user beats silence (the handlers need Redis anyway).
+            log.warning("ingress.admission_failed", error=str(exc))
+            return Admission.HANDLE
 
-    async def _finish_pending(self, partition: int, stream: str, consumer: str) -> None:
-        """Take over everything earlier owners left unacked, oldest first, before anything new."""
-        cursor = "0-0"
-        while True:
-            reply: Any = await self._redis.xautoclaim(
-                stream, GROUP, consumer, min_idle_time=0, start_id=cursor, count=100
-            )
-            cursor = reply[0].decode()
-            for entry_id, fields in reply[1]:
-                entry = entry_id.decode()
-                pending = await self._redis.xpending_range(stream, GROUP, entry, entry, 1)
-                deliveries = int(pending[0]["times_delivered"]) if pending else 1
-                await self._handle_entry(partition, stream, entry, fields, deliveries=deliveries)
-            if cursor == "0-0":
-                # Everything pending is ours now; the replicas that held it before and are long gone are forgotten.
-                await prune_departed_consumers(self._redis, stream, GROUP)
-                return
+    async def handle_job(self, group: GroupConsumer, partition: int, job: _Job) -> None:
+        """Handle one entry in its lane: the update, or the slow-down notice; then ack it."""
 
-    async def _handle_entry(
-        self, partition: int, stream: str, entry_id: str, raw: dict[bytes, bytes], *, deliveries: int
-    ) -> None:
-        fields = {k.decode(): v.decode() for k, v in raw.items()}
-        if deliveries > self._attempts + _CRASH_ALLOWANCE:
-            reason = f"workers stopped {deliveries - 1} times while handling it"
-            await dead_letter(self._redis, stream, GROUP, entry_id, fields, reason, deliveries)
-            HANDLED.labels("dead_lettered").inc()
-            return
-        update: dict[str, Any] = json.loads(fields["update"])
-        parent = propagate.extract({"traceparent": fields["traceparent"]}) if fields.get("traceparent") else None
+        async def handle(entry: Entry) -> None:
+            if job.update is None:
+                raise Rejected("not a Telegram update: the journal entry holds no JSON object")
+            if job.admission is Admission.HANDLE:
+                await self._handle_traced(job.update, entry)
+            elif self._doorkeeper is not None:
+                await self._doorkeeper.slow_down(job.update)
+
+        async def lease_held() -> None:
+            if not await self._leases.holds(partition):
+                # Lost the lease while handling: the new owner redoes this update, replay keeps it to one effect.
+                log.warning("ingress.lease_lost_before_ack", partition=partition, entry_id=job.entry.id)
+                raise NotAcked
+
+        outcome = await group.process(job.entry, handle, before_ack=lease_held)
+        if outcome.status == "ok" and job.admission is not Admission.HANDLE:
+            HANDLED.labels("throttled").inc()
+        else:
+            HANDLED.labels(outcome.status).inc()
+
+    async def _handle_traced(self, update: dict[str, Any], entry: Entry) -> None:
+        traceparent = entry.fields.get("traceparent")
+        parent = propagate.extract({"traceparent": traceparent}) if traceparent else None
         with tracer.start_as_current_span("telegram update", context=parent, kind=SpanKind.CONSUMER) as span:
             span.set_attribute("telegram.update_id", update.get("update_id", -1))
-            span.set_attribute("messaging.destination.name", stream)
-            for attempt in range(1, self._attempts + 1):
+            span.set_attribute("messaging.destination.name", entry.stream)
+            await self._handle(update)
+
+
+@dataclass(frozen=True)
+class _Job:
+    entry: Entry
+    update: dict[str, Any] | None  # None: the entry holds no readable update
+    admission: Admission
+
+    @property
+    def lane(self) -> int | str:
+        chat = chat_of(self.update) if self.update is not None else None
+        return chat if chat is not None else self.entry.id
+
+
+def _update_of(entry: Entry) -> dict[str, Any] | None:
+    try:
+        update = json.loads(entry.fields["update"])
+    except (KeyError, ValueError):
+        return None
+    return update if isinstance(update, dict) else None
+
+
+class _ChatLanes:
+    """The chats of one partition side by side: one lane (a queue and a task) per chat with updates waiting,
+    at most ``in_flight`` entries in all, so a reader never runs ahead of its handlers without bound."""
+
+    def __init__(self, workers: UpdateWorkers, group: GroupConsumer, partition: int) -> None:
+        self._workers = workers
+        self._group = group
+        self._partition = partition
+        self._room = asyncio.Semaphore(workers.in_flight)
+        self._lanes: dict[int | str, asyncio.Queue[_Job]] = {}
+        self._tasks: dict[int | str, asyncio.Task[None]] = {}
+        self._failure: BaseException | None = None
+        self.lost = asyncio.Event()  # the lease went, or a lane failed: the partition stops
+
+    async def put(self, job: _Job) -> None:
+        if job.admission is Admission.DROP:
+            # Nothing to do for it: acked at once, never waiting behind the user's earlier updates.
+            await self._group.process(job.entry, _nothing)
+            HANDLED.labels("throttled").inc()
+            return
+        await self._room.acquire()
+        key = job.lane
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = asyncio.Queue()
+            self._tasks[key] = asyncio.create_task(self._run(key, lane), name=f"chat-lane-{self._partition}")
+        lane.put_nowait(job)
+
+    async def _run(self, key: int | str, lane: asyncio.Queue[_Job]) -> None:
+        try:
+            while not lane.empty():
+                job = lane.get_nowait()
                 try:
-                    await self._handle(update)
-                    break
-                except asyncio.CancelledError:
-                    raise
-                except Unhandleable as exc:
-                    log.warning("ingress.update_unhandleable", update_id=update.get("update_id"), error=str(exc))
-                    await dead_letter(self._redis, stream, GROUP, entry_id, fields, str(exc), deliveries)
-                    HANDLED.labels("dead_lettered").inc()
-                    return
-                except Exception as exc:
-                    span.record_exception(exc)
-                    error = f"{type(exc).__name__}: {exc}"[:2000]
-                    log.warning(
-                        "ingress.update_failed", update_id=update.get("update_id"), attempt=attempt, error=error
-                    )
-                    if attempt == self._attempts:
-                        await dead_letter(self._redis, stream, GROUP, entry_id, fields, error, deliveries)
-                        HANDLED.labels("dead_lettered").inc()
-                        return
-                    await asyncio.sleep(0.2 * attempt)
-        if not await self._leases.holds(partition):
-            # Lost the lease while handling: the new owner redoes this update, and replay keeps it to one effect.
-            log.warning("ingress.lease_lost_before_ack", partition=partition, entry_id=entry_id)
-            raise _LeaseLost
-        await self._redis.xack(stream, GROUP, entry_id)
-        HANDLED.labels("ok").inc()
+                    await self._workers.handle_job(self._group, self._partition, job)
+                finally:
+                    self._room.release()
+        except NotAcked:
+            self.lost.set()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # Redis failed under the ack: the partition stops, its next owner redoes it
+            self._failure = exc
+            self.lost.set()
+        finally:
+            # Nothing awaits between the empty queue and here, so no job can have joined the lane meanwhile.
+            if self._tasks.get(key) is asyncio.current_task():
+                del self._tasks[key]
+                del self._lanes[key]
+
+    def raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    async def close(self) -> None:
+        await stop_tasks(*self._tasks.values(), grace=0)
+
+
+async def _nothing(_: Entry) -> None:
+    return None

@@ -10,7 +10,7 @@ from storycam.contracts.events import Streams
 from storycam.contracts.telegram import OutboundMessage
 from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
 from storycam.gateway.outbound.undeliverable import is_undeliverable
-from storycam.gateway.users import repository as users
+from storycam.gateway.users import service as users
 from storycam.kit.bus import Delivery, Subscription
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
@@ -44,7 +44,7 @@ class OutboundSender:
                 raise
             log.info("telegram.undeliverable", chat_id=request.chat_id, reason=exc.message)
             if request.chat_id > 0:
-                await users.mark_unreachable(self._state.db, request.chat_id, exc.message[:200])
+                await users.mark_unreachable(self._state.db, request.chat_id, exc.message)
         finally:
             CURRENT_HANDLING.reset(token)
 

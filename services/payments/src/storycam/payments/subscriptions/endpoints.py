@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Response
 
 from storycam.contracts.entitlements import Entitlements, Subscription, SubscriptionGrant
-from storycam.kit.deps import Db
+from storycam.kit.deps import Db, Work
 from storycam.payments.subscriptions import service
 
 router = APIRouter(prefix="/internal/v1/users/{user_id}", tags=["subscriptions"])
@@ -38,10 +38,9 @@ IdempotencyKey = Annotated[
     responses={200: {"model": Subscription, "description": "This grant was already made under this key"}},
 )
 async def grant(
-    user_id: UserId, request: SubscriptionGrant, idempotency_key: IdempotencyKey, db: Db, response: Response
+    user_id: UserId, request: SubscriptionGrant, idempotency_key: IdempotencyKey, work: Work, response: Response
 ) -> Subscription:
-    async with db.acquire() as connection, connection.transaction():
-        subscription, created = await service.grant(connection, user_id, request, idempotency_key)
+    subscription, created = await service.grant(work, user_id, request, idempotency_key)
     if not created:
         response.status_code = 200
     return subscription

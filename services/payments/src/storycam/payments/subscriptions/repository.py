@@ -7,13 +7,18 @@ from datetime import datetime
 import asyncpg
 
 from storycam.contracts.entitlements import Subscription
-from storycam.kit.db import Executor
+from storycam.kit.db import Connection, Executor
 
 _COLUMNS = "id, user_id, plan, source, active_from, active_until, reason, created_at"
 
 
 def _subscription(row: asyncpg.Record) -> Subscription:
     return Subscription(**dict(row))
+
+
+async def lock_user(connection: Connection, user_id: int) -> None:
+    """Serialise the user's subscription changes until the transaction ends (an advisory lock per user)."""
+    await connection.execute("SELECT pg_advisory_xact_lock(hashtext('subscriptions:' || $1::bigint))", user_id)
 
 
 async def latest_end(db: Executor, user_id: int, plan: str) -> datetime | None:

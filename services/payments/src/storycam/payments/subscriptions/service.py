@@ -6,9 +6,10 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from storycam.contracts.entitlements import Entitlements, Subscription, SubscriptionGrant
-from storycam.kit.db import Connection, Executor
+from storycam.kit.db import Executor
 from storycam.kit.errors import Conflict
 from storycam.kit.logging import get_logger
+from storycam.kit.uow import UnitOfWork
 from storycam.payments.subscriptions import repository
 
 log = get_logger(__name__)
@@ -26,7 +27,7 @@ class GrantKeyReused(Conflict):
 
 
 async def grant(
-    connection: Connection, user_id: int, request: SubscriptionGrant, idempotency_key: str
+    work: UnitOfWork, user_id: int, request: SubscriptionGrant, idempotency_key: str
 ) -> tuple[Subscription, bool]:
     """Support gives premium for ``days``: appended after any time the user already has, never overlapping it.
 
@@ -35,7 +36,8 @@ async def grant(
     """
     # One grant at a time per user, so two concurrent grants stack instead of starting at the same moment, and a
     # retry racing its original finds it.
-    await connection.execute("SELECT pg_advisory_xact_lock(hashtext('subscriptions:' || $1::bigint))", user_id)
+    connection = await work.connection()
+    await repository.lock_user(connection, user_id)
     fingerprint = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
     earlier = await repository.by_idempotency_key(connection, user_id, idempotency_key)
     if earlier is not None:
@@ -59,3 +61,8 @@ async def grant(
     )
     log.info("subscription.granted", subscription_id=subscription.id, days=request.days, plan=request.plan)
     return subscription, True
+
+
+async def erase(work: UnitOfWork, user_id: int) -> int:
+    """What ``/delete_me`` removes here: support's grants. Paid subscriptions stay, as accounting law requires."""
+    return await repository.delete_grants(await work.connection(), user_id)

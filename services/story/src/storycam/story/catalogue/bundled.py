@@ -31,7 +31,7 @@ class BundledStories:
 
     async def seed(self) -> None:
         for directory in bundled_stories():
-            imported = await service.store(self._db, read_story(directory))
+            imported = await service.store_alone(self._db, read_story(directory))
             if imported.created:
                 log.info("bundled.stored", slug=imported.slug, version=imported.version)
 

@@ -14,10 +14,9 @@ from storycam.contracts.stories import (
     StoryImported,
     StoryUpload,
 )
-from storycam.kit.deps import Db
-from storycam.story.catalogue import repository, service
+from storycam.kit.deps import Db, Work
+from storycam.story.catalogue import service
 from storycam.story.deps import Services, Slug
-from storycam.story.errors import StoryNotFound
 
 router = APIRouter(prefix="/internal/v1/stories", tags=["catalogue"])
 
@@ -38,10 +37,10 @@ async def catalogue(
     status_code=201,
     responses={200: {"model": StoryImported, "description": "This exact version was already stored"}},
 )
-async def upload(upload: StoryUpload, db: Db, services: Services, response: Response) -> StoryImported:
+async def upload(upload: StoryUpload, work: Work, services: Services, response: Response) -> StoryImported:
     package = await service.package_upload(upload, services.compiler)
-    imported = await service.store(db, package)
-    services.library.forget_story(imported.slug)
+    imported = await service.store(work, package)
+    work.after_commit(lambda: services.library.forget_story(imported.slug))
     if not imported.created:
         response.status_code = 200
     return imported
@@ -54,8 +53,5 @@ async def graph(slug: Slug, language: Language, db: Db) -> StoryGraph:
 
 @router.get("/{slug}/media/{name}", response_class=Response, responses={200: {"content": {"image/*": {}}}})
 async def media(slug: Slug, name: Annotated[str, Path(pattern=MEDIA_NAME_PATTERN)], db: Db) -> Response:
-    found = await repository.media(db, slug, name)
-    if found is None:
-        raise StoryNotFound(f"The story {slug!r} has no media {name!r}.")
-    content_type, data = found
+    content_type, data = await service.media(db, slug, name)
     return Response(content=data, media_type=content_type, headers={"cache-control": "public, max-age=86400"})

@@ -15,7 +15,7 @@ import asyncpg
 
 from storycam.contracts.stories import Language
 from storycam.story.catalogue import repository
-from storycam.story.catalogue.repository import StoryRecord
+from storycam.story.catalogue.records import StoryRecord
 from storycam.story.errors import StoryNotFound
 from storycam.story.ink.runtime import InkStory
 
@@ -79,6 +79,10 @@ class ScriptLibrary:
             raise StoryNotFound(f"There is no story {slug!r}.")
         self._stories[slug] = (now, record)
         return record
+
+    async def newest_script_id(self, story_id: int, language: Language) -> int | None:
+        """The script of the story's newest version in ``language`` (None when that version lacks it)."""
+        return await repository.newest_script_id(self._db, story_id, language)
 
     def forget_story(self, slug: str) -> None:
         self._stories.pop(slug, None)

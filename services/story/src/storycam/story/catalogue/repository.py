@@ -2,59 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import asyncpg
 
-from storycam.contracts.stories import Language, StoryTier
+from storycam.contracts.stories import Language
 from storycam.kit.db import Connection, Executor
 from storycam.story.catalogue.package import MediaFile, Script, StoryPackage
-
-
-@dataclass(frozen=True)
-class StoryRecord:
-    id: int
-    slug: str
-    tier: StoryTier
-    titles: dict[str, str]
-    descriptions: dict[str, str]
-    cover: str | None
-
-
-@dataclass(frozen=True)
-class ListedStory:
-    story: StoryRecord
-    version: int
-    languages: list[Language]
-    endings: list[str]
-
-
-@dataclass(frozen=True)
-class ScriptRecord:
-    id: int
-    story_id: int
-    slug: str
-    language: Language
-    version: int
-    compiled: str
-    endings: list[str]
-
-
-@dataclass(frozen=True)
-class VersionRecord:
-    id: int
-    number: int
-    checksum: str
-
-
-@dataclass(frozen=True)
-class NodeRecord:
-    name: str
-    start_tags: list[str]
-    tags: list[str]
-    diverts: list[str]
-    choices: int
-
+from storycam.story.catalogue.records import ListedStory, NodeRecord, ScriptRecord, StoryRecord, VersionRecord
 
 _STORY = "s.id, s.slug, s.tier, s.titles, s.descriptions, s.cover"
 

@@ -14,12 +14,13 @@ from storycam.contracts.stories import (
     StoryUpload,
 )
 from storycam.kit.logging import get_logger
+from storycam.kit.uow import UnitOfWork, unit_of_work
 from storycam.story.catalogue import repository
 from storycam.story.catalogue.graph import GraphNode, mermaid
 from storycam.story.catalogue.package import MediaFile, Script, StoryPackage, assemble, is_url, read_script
 from storycam.story.errors import CompilerUnavailable, StoryNotFound, StoryRejected
 from storycam.story.ink.compiler import CompilerMissing, InkCompileError, InkCompiler
-from storycam.story.players import repository as players
+from storycam.story.players import service as players
 
 log = get_logger(__name__)
 
@@ -48,25 +49,27 @@ async def package_upload(upload: StoryUpload, compiler: InkCompiler) -> StoryPac
     return assemble(scripts, media)
 
 
-async def store(db: asyncpg.Pool, package: StoryPackage) -> StoryImported:
+async def store(work: UnitOfWork, package: StoryPackage) -> StoryImported:
     """The package as the story's newest version, unless its newest version already is exactly this."""
-    async with db.acquire() as connection, connection.transaction():
-        await repository.lock_story(connection, package.slug)
-        story_id = await repository.upsert_story(connection, package)
-        missing = package.media_refs - set(package.media) - await repository.stored_media_names(connection, story_id)
-        if missing:
-            raise StoryRejected(f"the story shows media it does not include: {', '.join(sorted(missing))}")
-        await repository.upsert_media(connection, story_id, list(package.media.values()))
-        latest = await repository.latest_version(connection, story_id)
-        created = latest is None or latest.checksum != package.checksum
-        number = latest.number if latest is not None else 0
-        if created:
-            number += 1
-            version_id = await repository.insert_version(connection, story_id, number, package.checksum)
-            for script in package.scripts.values():
-                await repository.insert_script(connection, version_id, script)
-        pruned = await repository.prune_versions(connection, story_id)
-    log.info("story.imported", slug=package.slug, version=number, created=created, pruned=pruned)
+    connection = await work.connection()
+    await repository.lock_story(connection, package.slug)
+    story_id = await repository.upsert_story(connection, package)
+    missing = package.media_refs - set(package.media) - await repository.stored_media_names(connection, story_id)
+    if missing:
+        raise StoryRejected(f"the story shows media it does not include: {', '.join(sorted(missing))}")
+    await repository.upsert_media(connection, story_id, list(package.media.values()))
+    latest = await repository.latest_version(connection, story_id)
+    created = latest is None or latest.checksum != package.checksum
+    number = latest.number if latest is not None else 0
+    if created:
+        number += 1
+        version_id = await repository.insert_version(connection, story_id, number, package.checksum)
+        for script in package.scripts.values():
+            await repository.insert_script(connection, version_id, script)
+    pruned = await repository.prune_versions(connection, story_id)
+    work.after_commit(
+        lambda: log.info("story.imported", slug=package.slug, version=number, created=created, pruned=pruned)
+    )
     return StoryImported(
         slug=package.slug,
         version=number,
@@ -77,9 +80,16 @@ async def store(db: asyncpg.Pool, package: StoryPackage) -> StoryImported:
     )
 
 
+async def store_alone(db: asyncpg.Pool, package: StoryPackage) -> StoryImported:
+    """:func:`store` for a caller outside any request (the bundled stories, the import command), in a unit of work
+    of its own."""
+    async with unit_of_work(db) as work:
+        return await store(work, package)
+
+
 async def catalogue(db: asyncpg.Pool, language: Language, *, user_id: int | None, premium: bool) -> StoryCatalogue:
     stories = await repository.listed(db, language)
-    runs = await players.runs_of(db, user_id) if user_id is not None else {}
+    runs = await players.runs_by_story(db, user_id) if user_id is not None else {}
     summaries = []
     for item in stories:
         story = item.story
@@ -100,6 +110,14 @@ async def catalogue(db: asyncpg.Pool, language: Language, *, user_id: int | None
             )
         )
     return StoryCatalogue(language=language, premium=premium, stories=summaries)
+
+
+async def media(db: asyncpg.Pool, slug: str, name: str) -> tuple[str, bytes]:
+    """A story's media file: its content type and bytes."""
+    found = await repository.media(db, slug, name)
+    if found is None:
+        raise StoryNotFound(f"The story {slug!r} has no media {name!r}.")
+    return found
 
 
 async def graph(db: asyncpg.Pool, slug: str, language: Language) -> StoryGraph:

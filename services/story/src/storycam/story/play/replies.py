@@ -18,7 +18,7 @@ from storycam.contracts.stories import (
     StoryReply,
 )
 from storycam.story.catalogue.library import PlayableScript
-from storycam.story.catalogue.repository import StoryRecord
+from storycam.story.catalogue.records import StoryRecord
 from storycam.story.catalogue.service import media_source
 from storycam.story.ink.runtime import Passage
 from storycam.story.ink.tags import Ending, MediaTag, ai_brief_of, ending_of

@@ -26,9 +26,8 @@ from storycam.contracts.stories import (
 )
 from storycam.kit.errors import BadRequest
 from storycam.kit.logging import get_logger
-from storycam.story.catalogue import repository as catalogue
 from storycam.story.catalogue.library import PlayableScript, ScriptLibrary
-from storycam.story.catalogue.repository import StoryRecord
+from storycam.story.catalogue.records import StoryRecord
 from storycam.story.errors import NotStarted, StoryNotFound
 from storycam.story.freetext.llm import LlmFailed, StoryLlm
 from storycam.story.freetext.matcher import match_choice
@@ -65,7 +64,7 @@ class StoryPlayer:
             gate = await self._gate(user_id, "premium_story", language)
             if gate is not None:
                 return replies.paywall(story, language, progress, gate, [])
-        script_id = await catalogue.newest_script_id(self.db, story.id, language)
+        script_id = await self.library.newest_script_id(story.id, language)
         if script_id is None:
             raise StoryNotFound(f"The story {slug!r} is not available in {language}.")
         script = await self.library.script(script_id)
@@ -286,7 +285,7 @@ class StoryPlayer:
     ) -> tuple[Progress, PlayableScript]:
         """Move a run to the story's newest version when its state loads there cleanly: the knots it stands in are
         unchanged, so the choices on the player's screen mean the same there."""
-        newest_id = await catalogue.newest_script_id(self.db, story.id, script.language)
+        newest_id = await self.library.newest_script_id(story.id, script.language)
         if newest_id is None or newest_id == script.id:
             return progress, script
         newest = await self.library.script(newest_id)

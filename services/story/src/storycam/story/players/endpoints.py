@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from storycam.contracts.stories import ErasedStoryData, PlayerProgress
-from storycam.kit.deps import Db
+from storycam.kit.deps import Db, Work
 from storycam.story.deps import Services, UserId
 from storycam.story.players import service
 
@@ -18,5 +18,5 @@ async def progress(user_id: UserId, db: Db) -> PlayerProgress:
 
 
 @router.delete("")
-async def erase(user_id: UserId, db: Db, services: Services) -> ErasedStoryData:
-    return await service.erase(db, services.store, user_id)
+async def erase(user_id: UserId, work: Work, services: Services) -> ErasedStoryData:
+    return await service.erase(work, services.store, user_id)

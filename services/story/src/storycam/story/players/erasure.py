@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from storycam.contracts.users import UserErasureRequested
-from storycam.kit.bus import Delivery, Subscription
+from storycam.kit.bus import Subscription
 from storycam.kit.erasure import erasure_subscription as erasure_group
+from storycam.kit.state import ServiceState
+from storycam.kit.uow import UnitOfWork
 from storycam.story.play.store import ProgressStore
 from storycam.story.players import service
 
 
-def erasure_subscription(db: asyncpg.Pool, store: ProgressStore) -> Subscription[UserErasureRequested]:
-    async def on_erasure(event: UserErasureRequested, _: Delivery) -> None:
-        await service.erase(db, store, event.user_id)  # idempotent: a redelivery finds nothing left
+def erasure_subscription(state: ServiceState, store: ProgressStore) -> Subscription[UserErasureRequested]:
+    async def on_erasure(event: UserErasureRequested, work: UnitOfWork) -> None:
+        await service.erase(work, store, event.user_id)
 
-    return erasure_group("story", on_erasure)
+    return erasure_group(state, on_erasure)

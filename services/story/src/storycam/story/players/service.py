@@ -8,6 +8,7 @@ import asyncpg
 
 from storycam.contracts.stories import ErasedStoryData, Language, PlayerProgress, StoryProgress
 from storycam.kit.logging import get_logger
+from storycam.kit.uow import UnitOfWork
 from storycam.story.play.store import ProgressStore
 from storycam.story.players import repository
 
@@ -42,9 +43,15 @@ async def progress(db: asyncpg.Pool, user_id: int) -> PlayerProgress:
     )
 
 
-async def erase(db: asyncpg.Pool, store: ProgressStore, user_id: int) -> ErasedStoryData:
-    async with db.acquire() as connection, connection.transaction():
-        stories, progress_rows, interactions, endings = await repository.erase(connection, user_id)
-    await store.forget(user_id, stories)
+async def runs_by_story(db: asyncpg.Pool, user_id: int) -> dict[int, repository.Run]:
+    """The user's run of each story they played, by story id (for the catalogue's "playing"/"finished")."""
+    return await repository.runs_of(db, user_id)
+
+
+async def erase(work: UnitOfWork, store: ProgressStore, user_id: int) -> ErasedStoryData:
+    """Everything this service holds about the user; idempotent (a second erasure finds nothing)."""
+    stories, progress_rows, interactions, endings = await repository.erase(await work.connection(), user_id)
+    # The cached copies go once the rows are gone for good; a rollback leaves both as they were.
+    work.after_commit(lambda: store.forget(user_id, stories))
     log.info("player.erased", progress=progress_rows, interactions=interactions, endings=endings)
     return ErasedStoryData(user_id=user_id, progress=progress_rows, interactions=interactions, endings=endings)

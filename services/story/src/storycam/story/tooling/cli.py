@@ -47,7 +47,7 @@ def run_import(args: argparse.Namespace, settings: StorySettings) -> int:
         db = await create_pool(settings.database_url, schema="story", max_size=2)
         try:
             for path in _paths(args.paths, args.bundled):
-                imported = await service.store(db, _read(path, compiler, recompile=args.compile))
+                imported = await service.store_alone(db, _read(path, compiler, recompile=args.compile))
                 state = "stored as version" if imported.created else "unchanged at version"
                 print(f"{imported.slug}: {state} {imported.version} ({', '.join(imported.languages)})")
                 for warning in imported.warnings:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 
 from aiogram import Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from storycam.contracts.events import Streams
 from storycam.contracts.users import UserErasureRequested
 from storycam.gateway.bot.keyboards import ChooseLanguage, ConfirmErasure, confirm_erasure, languages
 from storycam.gateway.bot.texts import Language, text
-from storycam.gateway.users import repository as users
-from storycam.kit import outbox
+from storycam.gateway.ingress import throttle
+from storycam.gateway.users import service as users
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
+from storycam.kit.uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -36,29 +38,47 @@ async def privacy(message: Message, language: Language) -> None:
     await message.answer(text(language, "privacy"))
 
 
-async def ask_erasure(message: Message, language: Language) -> None:
-    await message.answer(text(language, "delete.confirm"), reply_markup=confirm_erasure(language))
+async def ask_erasure(message: Message, language: Language, service: ServiceState) -> None:
+    if message.from_user is None:
+        return
+    # A fresh ticket per question: the newest confirmation is the only one that works, and only for a while.
+    ticket = secrets.token_urlsafe(9)
+    await users.open_erasure_ticket(service.redis, message.from_user.id, ticket)
+    await message.answer(text(language, "delete.confirm"), reply_markup=confirm_erasure(language, ticket))
 
 
 async def erasure_answered(
-    query: CallbackQuery, callback_data: ConfirmErasure, language: Language, service: ServiceState
+    query: CallbackQuery,
+    callback_data: ConfirmErasure,
+    language: Language,
+    service: ServiceState,
+    work: UnitOfWork,
+    state: FSMContext,
 ) -> None:
-    if not callback_data.confirmed:
-        await query.answer()
-        if query.message is not None:
-            await query.message.answer(text(language, "delete.kept"))
-        return
     user_id = query.from_user.id
-    request = UserErasureRequested(request_id=uuid.uuid4(), user_id=user_id, requested_at=datetime.now(UTC))
-    # The user's row goes and the erasure event is written in one transaction: every service hears of it.
-    async with service.db.acquire() as connection, connection.transaction():
-        await users.delete(connection, user_id)
-        await outbox.enqueue(connection, Streams.USERS_ERASURE, request)
-    service.outbox.wake()
-    log.info("user.erasure_requested", request_id=str(request.request_id))
+    fresh = await users.use_erasure_ticket(service.redis, user_id, callback_data.ticket)
     await query.answer()
+    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
+        # Used, declined or stale, these buttons are done: they go, so nobody taps them again.
+        await query.message.edit_reply_markup(reply_markup=None)
+    if not fresh:
+        await _reply(query, text(language, "delete.stale"))
+        return
+    if not callback_data.confirmed:
+        await _reply(query, text(language, "delete.kept"))
+        return
+    request = UserErasureRequested(request_id=uuid.uuid4(), user_id=user_id, requested_at=datetime.now(UTC))
+    await users.erase(work, request)
+    await state.clear()
+    work.after_commit(lambda: users.forget_in_redis(service.redis, user_id))
+    work.after_commit(lambda: throttle.forget(service.redis, user_id))
+    log.info("user.erasure_requested", request_id=str(request.request_id))
+    await _reply(query, text(language, "delete.done"))
+
+
+async def _reply(query: CallbackQuery, answer: str) -> None:
     if query.message is not None:
-        await query.message.answer(text(language, "delete.done"))
+        await query.message.answer(answer)
 
 
 def build_router() -> Router:
