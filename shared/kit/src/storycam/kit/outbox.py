@@ -19,8 +19,11 @@ from pydantic import BaseModel
 from storycam.kit.bus import StreamBus
 from storycam.kit.db import Connection
 from storycam.kit.logging import get_logger
+from storycam.kit.streams import Ticker
 
 log = get_logger(__name__)
+
+INBOX_KEEP_DAYS = 30  # the unit of work's inbox (storycam.kit.uow), pruned by the relay
 
 # Used by every service's first migration; the table lives in the service's schema (the search path).
 OUTBOX_DDL = """
@@ -76,9 +79,19 @@ class OutboxRelay:
                 await connection.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
         return len(rows)
 
+    async def prune_inbox(self) -> int:
+        """Forget inbox keys older than any redelivery can be (YooKassa retries for a day; streams for days)."""
+        status: str = await self._db.execute(
+            "DELETE FROM inbox WHERE received_at < now() - make_interval(days => $1)", INBOX_KEEP_DAYS
+        )
+        return int(status.split()[-1])
+
     async def run(self) -> None:
+        prune = Ticker(3600.0)
         while not self._stopping.is_set():
             try:
+                if prune.due():
+                    await self.prune_inbox()
                 moved = await self.relay_once()
             except asyncio.CancelledError:
                 raise
