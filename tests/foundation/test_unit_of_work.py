@@ -8,7 +8,6 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -67,13 +66,17 @@ async def _work_done(pool: asyncpg.Pool) -> int:
 
 async def test_an_exception_rolls_back_and_publishes_nothing(pool: asyncpg.Pool, redis: Redis) -> None:
     relay = _Relay()
-    with pytest.raises(_Boom):
+
+    async def fail() -> None:
         async with unit_of_work(pool, relay) as work:
             connection = await work.connection()
             await connection.execute("INSERT INTO uow_probe VALUES (1)")
             await work.claim("event-1")
             await work.publish(STREAM, _ping("rolled back"))
             raise _Boom
+
+    with pytest.raises(_Boom):
+        await fail()
     assert await _work_done(pool) == 0
     assert await pool.fetchval("SELECT count(*) FROM inbox") == 0, "a rolled-back claim must not mark work done"
     assert await OutboxRelay(pool, StreamBus(redis)).relay_once() == 0
@@ -109,10 +112,14 @@ async def test_after_commit_actions_run_only_after_a_commit(pool: asyncpg.Pool) 
     async with unit_of_work(pool) as work:
         work.after_commit(lambda: ran.append("committed"))
         assert ran == []
-    with pytest.raises(_Boom):
+
+    async def fail() -> None:
         async with unit_of_work(pool) as work:
             work.after_commit(lambda: ran.append("rolled back"))
             raise _Boom
+
+    with pytest.raises(_Boom):
+        await fail()
     assert ran == ["committed"]
 
 
