@@ -14,6 +14,7 @@ from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
+from storycam.gateway.outbound.courtesy import CourtesyAnswers
 from storycam.gateway.outbound.flood import FloodControl
 from storycam.gateway.outbound.replay import ReplayGuard
 from storycam.gateway.outbound.responses import KeepResponseTypes
@@ -37,6 +38,7 @@ def rate_limiter(settings: GatewaySettings, redis: Redis) -> MovingWindowRateLim
 def create_bot(settings: GatewaySettings, redis: Redis, limiter: MovingWindowRateLimiter) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(KeepResponseTypes())
+    session.middleware(CourtesyAnswers())
     # Before flood control = outside it: a replayed call returns its recorded result without waiting for a turn.
     session.middleware(ReplayGuard(redis))
     session.middleware(

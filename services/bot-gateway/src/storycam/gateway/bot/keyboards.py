@@ -6,6 +6,8 @@ import functools
 from collections.abc import Iterable
 from typing import Literal
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -79,3 +81,12 @@ def confirm_erasure(language: Language, ticket: str) -> InlineKeyboardMarkup:
             (text(language, "delete.no"), ConfirmErasure(confirmed=False, ticket=ticket)),
         ]
     )
+
+
+async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Take a message's buttons away (a used choice, an answered question); gone already is fine."""
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:  # a double tap: the first already removed them
+            raise

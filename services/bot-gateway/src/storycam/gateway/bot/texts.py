@@ -169,6 +169,14 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "Я пока не понимаю свободный текст вне истории. Выберите, что хотите сделать:",
         "en": "I don't understand free text outside a story yet. Pick what you'd like to do:",
     },
+    "button.unknown": {
+        "ru": "Эта кнопка больше не работает. Нажмите /start, чтобы открыть меню.",
+        "en": "This button no longer works. Press /start to open the menu.",
+    },
+    "text.unreadable": {
+        "ru": "Не могу прочитать это сообщение: в нём нет обычных букв. Напишите словами или выберите кнопку.",
+        "en": "I couldn't read that message: there are no ordinary letters in it. Write in words or tap a button.",
+    },
     "slow_down": {
         "ru": "Ого, сколько сообщений! Дайте мне пару секунд перевести дух — отвечу на следующее.",
         "en": "Whoa, that's a lot of messages! Give me a few seconds to catch my breath — I'll answer the next one.",

@@ -10,7 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile, status
 from fastapi.responses import FileResponse, StreamingResponse
 
-from storycam.sandbox.control.schemas import ForceFloodBody, NewUserBody, PayBody, TapBody, TextBody
+from storycam.sandbox.control.schemas import (
+    CallbackDeadlineBody,
+    ForceFloodBody,
+    NewUserBody,
+    PayBody,
+    TapBody,
+    TextBody,
+)
 from storycam.sandbox.deps import SandboxDep
 from storycam.sandbox.telegram import user_actions
 from storycam.sandbox.telegram.errors import TelegramError
@@ -98,6 +105,11 @@ async def callback_answer(query_id: str, sandbox: SandboxDep) -> dict[str, Any]:
     if query is None:
         raise UnknownMessage(f"There is no callback query {query_id}.")
     return {"callback_query_id": query.id, "answered": query.answer is not None, "answer": query.answer}
+
+
+@router.put("/callbacks/deadline", status_code=status.HTTP_204_NO_CONTENT)
+async def callback_deadline(body: CallbackDeadlineBody, sandbox: SandboxDep) -> None:
+    sandbox.primary_bot().callback_queries.answer_within = body.seconds
 
 
 @router.post("/users/{user_id}/block")

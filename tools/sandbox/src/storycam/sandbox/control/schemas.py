@@ -33,3 +33,9 @@ class ForceFloodBody(BaseModel):
     count: int = Field(ge=1, le=1000)
     retry_after: int = Field(ge=1, le=3600)
     method: str | None = None
+
+
+class CallbackDeadlineBody(BaseModel):
+    """Refuse answers to button taps older than ``seconds`` as Telegram does ("query is too old"); null: never."""
+
+    seconds: float | None = Field(default=None, ge=0, le=3600)

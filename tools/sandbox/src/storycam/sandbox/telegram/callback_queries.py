@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from storycam.sandbox.telegram.accounts import Json
 from storycam.sandbox.telegram.errors import BadRequest
@@ -17,11 +18,14 @@ class CallbackQuery:
     message_id: int
     data: str
     answer: Json | None = None  # {"text", "show_alert", "url"} once answered
+    opened_at: float = field(default_factory=time.monotonic)
 
 
 class CallbackQueries:
     def __init__(self) -> None:
         self._queries: dict[str, CallbackQuery] = {}
+        # Telegram refuses an answer that comes too late; None: no deadline (a test sets one to see a late answer).
+        self.answer_within: float | None = None
 
     def open(self, user_id: int, message_id: int, data: str) -> CallbackQuery:
         query = CallbackQuery(str(secrets.randbelow(10**19)), user_id, message_id, data)
@@ -33,7 +37,12 @@ class CallbackQueries:
 
     def answer(self, query_id: str, answer: Json) -> CallbackQuery:
         query = self._queries.get(query_id)
-        if query is None or query.answer is not None:
+        late = self.answer_within is not None and query is not None and self._age(query) > self.answer_within
+        if query is None or query.answer is not None or late:
             raise BadRequest(QUERY_EXPIRED)
         query.answer = answer
         return query
+
+    @staticmethod
+    def _age(query: CallbackQuery) -> float:
+        return time.monotonic() - query.opened_at

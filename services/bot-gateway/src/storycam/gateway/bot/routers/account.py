@@ -6,13 +6,13 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from storycam.contracts.users import UserErasureRequested
-from storycam.gateway.bot.keyboards import ChooseLanguage, ConfirmErasure, confirm_erasure, languages
+from storycam.gateway.bot.keyboards import ChooseLanguage, ConfirmErasure, confirm_erasure, languages, remove_buttons
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.ingress import throttle
 from storycam.gateway.users import service as users
@@ -54,13 +54,14 @@ async def erasure_answered(
     service: ServiceState,
     work: UnitOfWork,
     state: FSMContext,
+    bot: Bot,
 ) -> None:
     user_id = query.from_user.id
     fresh = await users.use_erasure_ticket(service.redis, user_id, callback_data.ticket)
     await query.answer()
-    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
+    if query.message is not None:
         # Used, declined or stale, these buttons are done: they go, so nobody taps them again.
-        await query.message.edit_reply_markup(reply_markup=None)
+        await remove_buttons(bot, query.message.chat.id, query.message.message_id)
     if not fresh:
         await _reply(query, text(language, "delete.stale"))
         return

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from storycam.contracts.stories import StoryReply
-from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUndo
+from storycam.contracts.stories import MAX_FREE_TEXT, StoryReply, readable_text
+from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUndo, remove_buttons
 from storycam.gateway.bot.story_replies import show_reply, story_list
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.clients.stories import StoriesUnavailable, StoryClient, StoryRefused
@@ -71,7 +70,7 @@ async def _play(
     if tapped_message_id is not None:
         # The choice is taken: its buttons go, so the chat reads as a story. Only now: had the story service
         # failed, the buttons stay for another tap.
-        await _remove_buttons(bot, chat_id, tapped_message_id)
+        await remove_buttons(bot, chat_id, tapped_message_id)
     await state.set_state(Playing.story)
     await state.update_data(story=reply.story)
     await show_reply(bot, chat_id, reply, language, stories)
@@ -121,16 +120,14 @@ async def free_text(message: Message, language: Language, stories: StoryClient, 
     slug = (await state.get_data()).get("story")
     if message.from_user is None or not isinstance(slug, str) or not message.text:
         return
-    await bot.send_chat_action(message.chat.id, "typing")  # the LLM may take a moment
-    await _play(bot, message.chat.id, language, state, stories, stories.say(message.from_user.id, slug, message.text))
-
-
-async def _remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
     try:
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:  # a double tap: the first already removed them
-            raise
+        # What the story service accepts: control and invisible characters gone, at most a message's length.
+        said = readable_text(message.text)[:MAX_FREE_TEXT]
+    except ValueError:
+        await message.answer(text(language, "text.unreadable"))
+        return
+    await bot.send_chat_action(message.chat.id, "typing")  # the LLM may take a moment
+    await _play(bot, message.chat.id, language, state, stories, stories.say(message.from_user.id, slug, said))
 
 
 def build_router() -> Router:
