@@ -49,7 +49,7 @@ def story_setup(payments_transport: httpx.AsyncBaseTransport | None = None) -> S
         player = StoryPlayer(state.db, library, store, FreeTextReader(llm, state.redis), llm, entitlements)
         compiler = InkCompiler(settings.ink_node_binary, settings.ink_compiler_dir)
         app.state.story = StoryServices(player, library, store, entitlements, compiler)
-        state.consumers.add(erasure_subscription(state, store))
+        state.consumers.add(erasure_subscription(state, store, entitlements))
         bundled = BundledStories(state.db)
         state.readiness_checks["bundled_stories"] = bundled.ready
         seeding = asyncio.create_task(bundled.run(), name="bundled-stories")

@@ -103,6 +103,8 @@ class Subscription(Generic[T]):
     batch: int = 16
     block_ms: int = 1_000
     start_id: str = "$"
+    # Only for a stream this group alone reads as a work queue: handled entries are deleted (see GroupConsumer).
+    delete_handled: bool = False
     _adapter: TypeAdapter[T] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +131,7 @@ class StreamConsumer(Generic[T]):
             consumer,
             start_id=subscription.start_id,
             retry=RetryPolicy(attempts=1, redeliver=True, max_deliveries=subscription.max_deliveries),
+            delete_handled=subscription.delete_handled,
         )
         self._stopping = asyncio.Event()
         self._reclaim = Ticker(subscription.min_idle_ms / 2000)

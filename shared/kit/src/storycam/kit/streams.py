@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -64,7 +64,9 @@ class Entry:
     deliveries: int
 
 
-EntryHandler = Callable[[Entry], Awaitable[None]]
+# A handler may return keys that exist only for its own redo (the gateway's recorded Bot API results): they go in the
+# same Redis transaction as the ack, so they live exactly as long as a redo is possible.
+EntryHandler = Callable[[Entry], Awaitable[Sequence[str] | None]]
 AckCheck = Callable[[], Awaitable[None]]
 
 
@@ -123,8 +125,12 @@ class GroupConsumer:
         *,
         start_id: str = "$",
         retry: RetryPolicy | None = None,
+        delete_handled: bool = False,
     ) -> None:
         self.redis = redis
+        # A work queue (Telegram updates, messages to send) keeps nothing once handled: the entry is deleted with its
+        # ack, so what users wrote or were told does not linger in Redis; dead letters keep a copy.
+        self.delete_handled = delete_handled
         self.stream = stream
         self.group = group
         self.consumer = consumer
@@ -203,9 +209,10 @@ class GroupConsumer:
             await self.dead_letter(entry, reason)
             return Outcome("dead_lettered", reason)
         error = ""
+        done_keys: Sequence[str] | None = None
         for attempt in range(1, policy.attempts + 1):
             try:
-                await handler(entry)
+                done_keys = await handler(entry)
                 break
             except asyncio.CancelledError:
                 raise
@@ -241,6 +248,10 @@ class GroupConsumer:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xack(self.stream, self.group, entry.id)
             pipe.hdel(self._errors_key, entry.id)
+            if self.delete_handled:
+                pipe.xdel(self.stream, entry.id)
+            if done_keys:
+                pipe.delete(*done_keys)
             await pipe.execute()
         return OK
 
@@ -259,6 +270,8 @@ class GroupConsumer:
             pipe.xadd(self.dead_letter_stream, record, maxlen=_DEAD_LETTER_MAX_LENGTH, approximate=True)
             pipe.xack(self.stream, self.group, entry.id)
             pipe.hdel(self._errors_key, entry.id)
+            if self.delete_handled:
+                pipe.xdel(self.stream, entry.id)
             await pipe.execute()
         DEAD_LETTERS.labels(self.stream, self.group).inc()
         log.error(

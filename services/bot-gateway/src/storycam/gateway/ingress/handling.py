@@ -11,7 +11,7 @@ from aiogram.types.update import UpdateTypeLookupError
 from pydantic import ValidationError
 
 from storycam.gateway.ingress.journal import chat_of
-from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
+from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling, recorded_keys
 from storycam.gateway.outbound.undeliverable import is_undeliverable
 from storycam.gateway.users import service as users
 from storycam.kit.logging import get_logger
@@ -32,7 +32,8 @@ class UpdateDispatch:
         self._dispatcher = dispatcher
         self._state = state
 
-    async def __call__(self, update: dict[str, Any]) -> None:
+    async def __call__(self, update: dict[str, Any]) -> list[str] | None:
+        """Handle the update; returns the keys of its recorded Bot API calls, to go with its ack."""
         try:
             parsed = Update.model_validate(update, context={"bot": self._bot})
         except ValidationError as exc:
@@ -44,8 +45,9 @@ class UpdateDispatch:
         except UpdateTypeLookupError:
             # Telegram adds kinds of updates over time (we ask for ALLOWED_UPDATES only): nothing to do or retry.
             log.info("telegram.update_ignored", update_id=parsed.update_id, kinds=sorted(parsed.model_extra or {}))
-            return
-        token = CURRENT_HANDLING.set(Handling(key=f"update:{update['update_id']}"))
+            return None
+        handling = Handling(key=f"update:{update['update_id']}")
+        token = CURRENT_HANDLING.set(handling)
         try:
             # Handlers that change state receive ``work``; it begins a transaction only if one of them uses it.
             async with unit_of_work(self._state.db, self._state.outbox) as work:
@@ -61,3 +63,4 @@ class UpdateDispatch:
                         await users.mark_unreachable(self._state.db, chat, exc.message)
         finally:
             CURRENT_HANDLING.reset(token)
+        return recorded_keys(self._bot.id, handling)

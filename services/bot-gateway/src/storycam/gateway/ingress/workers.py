@@ -20,7 +20,7 @@ import enum
 import json
 import math
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,7 +44,8 @@ OWNED = Gauge("storycam_gateway_partitions_owned", "Partitions this replica owns
 # Set by every gateway replica, workers or not: with no worker replica at all, owned (0) < partitions still alerts.
 PARTITIONS = Gauge("storycam_gateway_ingress_partitions", "Partitions the updates are spread over (INGRESS_PARTITIONS)")
 
-UpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
+# Returns the keys that exist only for the update's redo (recorded Bot API results): deleted with its ack.
+UpdateHandler = Callable[[dict[str, Any]], Awaitable[Sequence[str] | None]]
 
 # Deliveries beyond the handler's own attempts that we tolerate from workers dying mid-update.
 _CRASH_ALLOWANCE = 2
@@ -145,7 +146,13 @@ class UpdateWorkers:
 
     async def _work(self, partition: int) -> None:
         group = GroupConsumer(
-            self._redis, stream_name(partition), GROUP, self._leases.holder, start_id="0", retry=self._retry
+            self._redis,
+            stream_name(partition),
+            GROUP,
+            self._leases.holder,
+            start_id="0",
+            retry=self._retry,
+            delete_handled=True,  # the journal is a work queue: a handled update is not kept
         )
         lanes = _ChatLanes(self, group, partition)
         try:
@@ -178,13 +185,14 @@ class UpdateWorkers:
     async def handle_job(self, group: GroupConsumer, partition: int, job: _Job) -> None:
         """Handle one entry in its lane: the update, or the slow-down notice; then ack it."""
 
-        async def handle(entry: Entry) -> None:
+        async def handle(entry: Entry) -> Sequence[str] | None:
             if job.update is None:
                 raise Rejected("not a Telegram update: the journal entry holds no JSON object")
             if job.admission is Admission.HANDLE:
-                await self._handle_traced(job.update, entry)
-            elif self._doorkeeper is not None:
+                return await self._handle_traced(job.update, entry)
+            if self._doorkeeper is not None:
                 await self._doorkeeper.slow_down(job.update)
+            return None
 
         async def lease_held() -> None:
             if not await self._leases.holds(partition):
@@ -198,13 +206,13 @@ class UpdateWorkers:
         else:
             HANDLED.labels(outcome.status).inc()
 
-    async def _handle_traced(self, update: dict[str, Any], entry: Entry) -> None:
+    async def _handle_traced(self, update: dict[str, Any], entry: Entry) -> Sequence[str] | None:
         traceparent = entry.fields.get("traceparent")
         parent = propagate.extract({"traceparent": traceparent}) if traceparent else None
         with tracer.start_as_current_span("telegram update", context=parent, kind=SpanKind.CONSUMER) as span:
             span.set_attribute("telegram.update_id", update.get("update_id", -1))
             span.set_attribute("messaging.destination.name", entry.stream)
-            await self._handle(update)
+            return await self._handle(update)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from redis.asyncio import Redis
 
 from storycam.gateway.outbound.responses import response_type, result_adapter
 
-_TTL_SECONDS: Final = 2 * 24 * 3600
+# A redo comes within seconds (a lease lapses in 10 s, an outbound entry is reclaimed after 30 s): an hour is ample,
+# and an update's records go with its ack anyway (``recorded_keys``), so what users were told does not linger.
+_TTL_SECONDS: Final = 3600
 _NOT_RECORDED: Final = frozenset({"getMe", "getFile", "getUpdates", "getWebhookInfo", "getMyCommands"})
 
 
@@ -34,6 +36,15 @@ class Handling:
 CURRENT_HANDLING: ContextVar[Handling | None] = ContextVar("telegram_current_handling", default=None)
 
 
+def recorded_keys(bot_id: int, handling: Handling) -> list[str]:
+    """The records of the calls made for ``handling`` (to delete once it can no longer be redone)."""
+    return [_record_key(bot_id, handling, n) for n in range(1, handling.calls + 1)]
+
+
+def _record_key(bot_id: int, handling: Handling, call: int) -> str:
+    return f"telegram:effect:{bot_id}:{handling.key}:{call}"
+
+
 class ReplayGuard(BaseRequestMiddleware):
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
@@ -45,7 +56,7 @@ class ReplayGuard(BaseRequestMiddleware):
         if handling is None or method.__api_method__ in _NOT_RECORDED:
             return await make_request(bot, method)
         handling.calls += 1
-        key = f"telegram:effect:{bot.id}:{handling.key}:{handling.calls}"
+        key = _record_key(bot.id, handling, handling.calls)
         recorded = await self._redis.get(key)
         if recorded is not None:
             body = recorded if isinstance(recorded, bytes) else recorded.encode()

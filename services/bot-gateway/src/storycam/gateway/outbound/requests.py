@@ -80,4 +80,5 @@ def outbound_subscription(bot: Bot, state: ServiceState) -> Subscription[Outboun
         schema=OutboundMessage,
         handler=OutboundSender(bot, state),
         start_id="0",
+        delete_handled=True,  # a message sent is not kept in Redis
     )

@@ -66,7 +66,9 @@ async def use_erasure_ticket(redis: Redis, telegram_id: int, ticket: str) -> boo
 
 async def forget_in_redis(redis: Redis, telegram_id: int) -> None:
     """What the gateway keeps about the user in Redis, beyond the conversation state (cleared by the handler) and
-    the inbound limit (``ingress.throttle.forget``): their confirmation and the messages kept for editing in place."""
+    the inbound limit (``ingress.throttle.forget``): their confirmation, the messages kept for editing in place, and
+    the pacing window of their chat (numbers and times of the last messages sent there; lapses in seconds anyway)."""
     keys = [_ticket_key(telegram_id)]
-    keys += [key async for key in redis.scan_iter(match=f"telegram:edit:{telegram_id}:*", count=1000)]
+    for pattern in (f"telegram:edit:{telegram_id}:*", f"*LIMITER/*/chat/{telegram_id}/*"):
+        keys += [key async for key in redis.scan_iter(match=pattern, count=1000)]
     await redis.delete(*keys)

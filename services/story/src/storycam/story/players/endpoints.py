@@ -19,4 +19,4 @@ async def progress(user_id: UserId, db: Db) -> PlayerProgress:
 
 @router.delete("")
 async def erase(user_id: UserId, work: Work, services: Services) -> ErasedStoryData:
-    return await service.erase(work, services.store, user_id)
+    return await service.erase(work, services.store, services.entitlements, user_id)

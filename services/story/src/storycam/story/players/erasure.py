@@ -9,10 +9,13 @@ from storycam.kit.state import ServiceState
 from storycam.kit.uow import UnitOfWork
 from storycam.story.play.store import ProgressStore
 from storycam.story.players import service
+from storycam.story.premium.entitlements import PaymentsEntitlements
 
 
-def erasure_subscription(state: ServiceState, store: ProgressStore) -> Subscription[UserErasureRequested]:
+def erasure_subscription(
+    state: ServiceState, store: ProgressStore, entitlements: PaymentsEntitlements
+) -> Subscription[UserErasureRequested]:
     async def on_erasure(event: UserErasureRequested, work: UnitOfWork) -> None:
-        await service.erase(work, store, event.user_id)
+        await service.erase(work, store, entitlements, event.user_id)
 
     return erasure_group(state, on_erasure)

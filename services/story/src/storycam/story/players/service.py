@@ -11,6 +11,7 @@ from storycam.kit.logging import get_logger
 from storycam.kit.uow import UnitOfWork
 from storycam.story.play.store import ProgressStore
 from storycam.story.players import repository
+from storycam.story.premium.entitlements import PaymentsEntitlements
 
 log = get_logger(__name__)
 
@@ -48,10 +49,13 @@ async def runs_by_story(db: asyncpg.Pool, user_id: int) -> dict[int, repository.
     return await repository.runs_of(db, user_id)
 
 
-async def erase(work: UnitOfWork, store: ProgressStore, user_id: int) -> ErasedStoryData:
+async def erase(
+    work: UnitOfWork, store: ProgressStore, entitlements: PaymentsEntitlements, user_id: int
+) -> ErasedStoryData:
     """Everything this service holds about the user; idempotent (a second erasure finds nothing)."""
     stories, progress_rows, interactions, endings = await repository.erase(await work.connection(), user_id)
     # The cached copies go once the rows are gone for good; a rollback leaves both as they were.
     work.after_commit(lambda: store.forget(user_id, stories))
+    work.after_commit(lambda: entitlements.forget(user_id))
     log.info("player.erased", progress=progress_rows, interactions=interactions, endings=endings)
     return ErasedStoryData(user_id=user_id, progress=progress_rows, interactions=interactions, endings=endings)

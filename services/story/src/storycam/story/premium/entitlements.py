@@ -36,8 +36,12 @@ class PaymentsEntitlements:
         self._http = http
         self._redis = redis
 
+    async def forget(self, user_id: int) -> None:
+        """The remembered premium of a user who asked to be erased."""
+        await self._redis.delete(_key(user_id))
+
     async def premium(self, user_id: int) -> Premium:
-        key = f"story:premium:{user_id}"
+        key = _key(user_id)
         try:
             if await self._redis.exists(key):
                 CHECKS.labels("cache").inc()
@@ -67,3 +71,7 @@ class PaymentsEntitlements:
             await self._redis.set(key, b"1", ex=seconds)
         except RedisError as exc:
             log.warning("entitlements.cache_failed", error=str(exc))
+
+
+def _key(user_id: int) -> str:
+    return f"story:premium:{user_id}"
