@@ -30,8 +30,8 @@ def _written_imports(tree: ast.AST) -> list[str]:
 
     def visit(node: ast.AST) -> None:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.orelse:
-                visit(child)
+            for otherwise in node.orelse:
+                visit(otherwise)
             return
         if isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
