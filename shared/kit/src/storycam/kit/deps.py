@@ -9,7 +9,6 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
-from redis.asyncio import Redis
 
 from storycam.kit.bus import StreamBus
 from storycam.kit.state import ServiceState
@@ -28,21 +27,10 @@ async def get_db(request: Request) -> asyncpg.Pool:
     return _state(request).db
 
 
-async def get_redis(request: Request) -> Redis:
-    return _state(request).redis
-
-
 async def get_bus(request: Request) -> StreamBus:
     return _state(request).bus
 
 
-async def get_caller(request: Request) -> str:
-    """The service that signed this request (set by the service-auth middleware)."""
-    return str(request.scope.get("state", {}).get("caller", ""))
-
-
 State = Annotated[ServiceState, Depends(get_state)]
 Db = Annotated[asyncpg.Pool, Depends(get_db)]
-RedisClient = Annotated[Redis, Depends(get_redis)]
 Bus = Annotated[StreamBus, Depends(get_bus)]
-Caller = Annotated[str, Depends(get_caller)]
