@@ -9,7 +9,8 @@ The install is editable, unlike the image's wheels: the same distributions, so t
 second instead of fifteen spent building wheels (and a cached wheel would hold stale code, as the Dockerfiles
 note). The environments are kept between runs in .tools/members (``uv sync`` makes each exactly the member's
 locked set again, removing anything else), because importing a service in a new environment first compiles all of
-its dependencies' bytecode: about three times slower. The members are checked at the same time.
+its dependencies' bytecode, which doubles the time. ``--locked`` fails on a pyproject.toml changed without its lock
+(the image installs from the lock alone). The members are checked at the same time.
 """
 
 from __future__ import annotations
@@ -56,7 +57,9 @@ def workspace_members() -> list[Member]:
                 continue
             project = tomllib.loads((directory / "pyproject.toml").read_text())["project"]
             packages = tuple(
-                f"storycam.{p.name}" for p in sorted((directory / "src" / "storycam").iterdir()) if p.is_dir()
+                f"storycam.{p.name}"
+                for p in sorted((directory / "src" / "storycam").iterdir())
+                if (p / "__init__.py").exists()
             )
             members.append(Member(project["name"], directory, packages))
     return members
