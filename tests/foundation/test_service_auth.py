@@ -13,20 +13,28 @@ from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
+from storycam.kit.app import public_routes
 from storycam.kit.health import PUBLIC_PROBE_PATHS
 from storycam.kit.service_auth import CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, ServiceAuth
-from tests.support.services import SERVICE_MODULES, TEST_SECRET, ServiceModule, build, head_revision, running
-
-DOCS = {"/docs", "/openapi.json", "/docs/oauth2-redirect"}
+from tests.support.services import (
+    SERVICE_MODULES,
+    TEST_SECRET,
+    ServiceModule,
+    build,
+    head_revision,
+    make_settings,
+    running,
+)
 
 
 def _refused(reason: str) -> float:
     return REGISTRY.get_sample_value("storycam_internal_requests_refused_total", {"reason": reason}) or 0.0
 
 
-def _protected_routes(app: FastAPI, service: ServiceModule) -> list[tuple[str, str]]:
+def _protected_routes(app: FastAPI, service: ServiceModule, database_url: str, redis_url: str) -> list[tuple[str, str]]:
     """Every documented route but the public ones, with path parameters filled in."""
-    public = {*PUBLIC_PROBE_PATHS, *service.definition.public_paths, *DOCS}
+    settings = make_settings(service, database_url, redis_url)
+    public = {route.path for route in public_routes(service.definition, settings)}
     routes: list[tuple[str, str]] = []
     for path, operations in app.openapi()["paths"].items():
         if path not in public:
@@ -40,7 +48,7 @@ async def test_every_internal_route_refuses_unsigned_requests(
     service: ServiceModule, database_url: str, redis_url: str, redis: Redis
 ) -> None:
     app = build(service, database_url, redis_url)
-    routes = _protected_routes(app, service)
+    routes = _protected_routes(app, service, database_url, redis_url)
     assert routes, f"{service.name} exposes no internal route to check"
     assert ("GET", "/internal/v1/about") in routes
     async with running(app, caller=None) as client:

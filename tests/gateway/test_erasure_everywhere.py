@@ -39,29 +39,33 @@ async def _rows_about(db: asyncpg.Connection, user_id: int) -> dict[str, int]:
 
 
 async def _redis_about(redis: Redis, user_id: int) -> list[str]:
-    """Keys whose name or content mentions the user (strings, hashes, streams), but the erasure request itself."""
-    needle = str(user_id).encode()
+    """Keys whose name or content mentions the user (strings, hashes, lists, sorted sets, streams), but the erasure
+    request itself."""
+    needle = str(user_id)
     found = []
-    async for key in redis.scan_iter(count=1000):
-        kind = (await redis.type(key)).decode()
-        if kind == "stream":
-            if key.decode() == Streams.USERS_ERASURE:
-                continue
-            entries = await redis.xrange(key)
-            content = b" ".join(b" ".join(k + b"=" + v for k, v in fields.items()) for _, fields in entries)
+    async for raw_key in redis.scan_iter(count=1000):
+        key = _text(raw_key)
+        kind = _text(await redis.type(key))
+        parts: list[Any] = []
+        if kind == "stream" and key != Streams.USERS_ERASURE:
+            for _, fields in await redis.xrange(key):
+                parts += [*fields.keys(), *fields.values()]
         elif kind == "string":
-            content = await redis.get(key) or b""
+            parts.append(await redis.get(key) or b"")
         elif kind == "hash":
-            content = b" ".join(k + b"=" + v for k, v in (await redis.hgetall(key)).items())
+            mapping = await redis.hgetall(key)
+            parts += [*mapping.keys(), *mapping.values()]
         elif kind == "zset":
-            content = b" ".join(await redis.zrange(key, 0, -1))
+            parts += await redis.zrange(key, 0, -1)
         elif kind == "list":
-            content = b" ".join(await redis.lrange(key, 0, -1))
-        else:
-            content = b""
-        if needle in key or needle in content:
-            found.append(f"{kind} {key.decode()}")
+            parts += await redis.lrange(key, 0, -1)
+        if needle in key or any(needle in _text(part) for part in parts):
+            found.append(f"{kind} {key}")
     return found
+
+
+def _text(value: Any) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
 async def _until_every_service_erased(redis: Redis) -> None:

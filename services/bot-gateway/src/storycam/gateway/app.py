@@ -87,7 +87,7 @@ DEFINITION = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     routers=(webhook_router,),
     setup=gateway_setup,
-    public_paths=("/telegram/webhook",),
+    public_routes=(webhook.PUBLIC_ROUTE,),
     self_instrumented_paths=("/telegram/webhook",),
     hot_routes=(webhook.HOT_ROUTE,),
 )

@@ -16,7 +16,6 @@ DEFINITION = ServiceDefinition(
     version=__version__,
     migrations_dir=Path(__file__).parent / "migrations",
     routers=(),
-    public_paths=(),
 )
 
 

@@ -29,7 +29,6 @@ DEFINITION = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     routers=(subscriptions,),
     setup=payments_setup,
-    public_paths=("/webhooks/yookassa",),
 )
 
 

@@ -29,7 +29,6 @@ def definition(payments_transport: httpx.AsyncBaseTransport | None = None) -> Se
         migrations_dir=Path(__file__).parent / "migrations",
         routers=(catalogue, play, players),
         setup=story_setup(payments_transport),
-        public_paths=(),
         self_instrumented_paths=(SELF_INSTRUMENTED,),
         hot_routes=HOT_ROUTES,
         max_body_bytes=MAX_UPLOAD_BYTES,

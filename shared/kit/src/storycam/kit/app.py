@@ -5,23 +5,25 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import iter_route_contexts
 from redis.asyncio import BlockingConnectionPool, Redis
+from starlette.routing import Route
 
 from storycam.kit.bus import ConsumerSet, StreamBus
 from storycam.kit.db import create_pool
 from storycam.kit.errors import install_error_handlers
-from storycam.kit.health import PUBLIC_PROBE_PATHS, default_checks, install_metrics, probe_router
+from storycam.kit.health import PUBLIC_PROBES, default_checks, install_metrics, probe_router
 from storycam.kit.hot import HotRoute, HotRoutes
 from storycam.kit.logging import get_logger
 from storycam.kit.ops import canary_subscription, ops_router
 from storycam.kit.outbox import OutboxRelay
-from storycam.kit.service_auth import ServiceAuthMiddleware
+from storycam.kit.service_auth import PublicRoute, ServiceAuthMiddleware
 from storycam.kit.settings import ServiceSettings
 from storycam.kit.state import ServiceState
 from storycam.kit.tasks import stop_tasks
@@ -34,7 +36,7 @@ ServiceSetup = Callable[[FastAPI, ServiceState], AbstractAsyncContextManager[Non
 
 @dataclass(frozen=True)
 class ServiceDefinition:
-    """What makes one service: its name, schema, routes, public paths and extra lifespan work."""
+    """What makes one service: its name, schema, routes, public routes and extra lifespan work."""
 
     name: str
     schema: str
@@ -42,13 +44,36 @@ class ServiceDefinition:
     migrations_dir: Path
     routers: Sequence[APIRouter]
     setup: ServiceSetup | None = None
-    public_paths: Collection[str] = field(default_factory=tuple)
+    # Routes answered without a signature, each with what checks its sender instead; every other route is internal.
+    public_routes: Sequence[PublicRoute] = field(default_factory=tuple)
     # High-volume ingress that records its own span and metrics, more cheaply than the generic middleware.
     self_instrumented_paths: Collection[str] = field(default_factory=tuple)
     # The busiest endpoints, answered without the framework's per-request machinery (see storycam.kit.hot); list
     # their paths in self_instrumented_paths too, as they make their own span and metrics.
     hot_routes: Sequence[HotRoute] = field(default_factory=tuple)
     max_body_bytes: int = 1_048_576
+
+
+# FastAPI's pages about the API, outside production only: they describe the internal routes and change nothing.
+_DOCS = tuple(
+    PublicRoute(path, "the API's documentation, served outside production only")
+    for path in ("/docs", "/openapi.json", "/docs/oauth2-redirect")
+)
+
+
+def public_routes(definition: ServiceDefinition, settings: ServiceSettings) -> tuple[PublicRoute, ...]:
+    """Every route the service answers unsigned: the kit's probes, the docs outside production, its own."""
+    return (*PUBLIC_PROBES, *(() if settings.is_production else _DOCS), *definition.public_routes)
+
+
+def _refuse_unrouted(app: FastAPI, public: Iterable[PublicRoute], service: str) -> None:
+    """A public path must come with its route: one declared ahead of its route would let unsigned requests reach
+    whatever is served there later, without the sender check that route should bring."""
+    # Flattened: FastAPI keeps an included router as one entry of app.routes.
+    served = {route.path for route in iter_route_contexts(app.routes) if isinstance(route.original_route, Route)}
+    unrouted = sorted(route.path for route in public if route.path not in served)
+    if unrouted:
+        raise ValueError(f"{service}: public paths without a route: {', '.join(unrouted)}")
 
 
 def instance_id() -> str:
@@ -122,13 +147,12 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     if definition.hot_routes:
         # Added before the signature check, so it runs inside it (every request it answers is signed).
         app.add_middleware(HotRoutes, routes=definition.hot_routes, max_body_bytes=definition.max_body_bytes)
-    public = {*PUBLIC_PROBE_PATHS, *definition.public_paths}
-    if docs:
-        public |= {"/docs", "/openapi.json", "/docs/oauth2-redirect"}
+    public = public_routes(definition, settings)
+    _refuse_unrouted(app, public, definition.name)
     app.add_middleware(
         ServiceAuthMiddleware,
         secret=settings.internal_auth_secret.get_secret_value(),
-        public_paths=public,
+        public_paths={route.path for route in public},
         max_body_bytes=definition.max_body_bytes,
         max_skew_seconds=settings.internal_auth_max_skew_seconds,
     )

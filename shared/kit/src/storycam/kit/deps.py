@@ -10,7 +10,6 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
-from redis.asyncio import Redis
 
 from storycam.kit.bus import StreamBus
 from storycam.kit.state import ServiceState
@@ -30,10 +29,6 @@ async def get_db(request: Request) -> asyncpg.Pool:
     return _state(request).db
 
 
-async def get_redis(request: Request) -> Redis:
-    return _state(request).redis
-
-
 async def get_bus(request: Request) -> StreamBus:
     return _state(request).bus
 
@@ -46,15 +41,8 @@ async def get_work(request: Request) -> AsyncIterator[UnitOfWork]:
         yield work
 
 
-async def get_caller(request: Request) -> str:
-    """The service that signed this request (set by the service-auth middleware)."""
-    return str(request.scope.get("state", {}).get("caller", ""))
-
-
 State = Annotated[ServiceState, Depends(get_state)]
 Db = Annotated[asyncpg.Pool, Depends(get_db)]
-RedisClient = Annotated[Redis, Depends(get_redis)]
 Bus = Annotated[StreamBus, Depends(get_bus)]
 # scope="function": the commit happens as the endpoint returns, so an answer never reports uncommitted work.
 Work = Annotated[UnitOfWork, Depends(get_work, scope="function")]
-Caller = Annotated[str, Depends(get_caller)]

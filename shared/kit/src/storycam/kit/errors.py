@@ -58,18 +58,6 @@ class Conflict(StorycamError):
     default_detail = "That conflicts with the current state."
 
 
-class PayloadTooLarge(StorycamError):
-    status_code = 413
-    code = "payload_too_large"
-    default_detail = "The request body is too large."
-
-
-class DependencyUnavailable(StorycamError):
-    status_code = 503
-    code = "dependency_unavailable"
-    default_detail = "A service we depend on is not answering; try again shortly."
-
-
 def error_response(
     status_code: int, code: str, detail: str, fields: list[dict[str, Any]] | None = None
 ) -> JSONResponse:

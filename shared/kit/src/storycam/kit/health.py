@@ -13,9 +13,17 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from storycam.contracts.health import DependencyCheck, Liveness, Readiness
+from storycam.kit.service_auth import PublicRoute
 from storycam.kit.state import ReadinessCheck, ServiceState
 
-PUBLIC_PROBE_PATHS = ("/healthz", "/readyz", "/metrics")
+# Called by the orchestrator and Prometheus, which sign nothing; they tell whether the process runs, whether its
+# datastores answer, and counters, none of which names a person or holds a secret.
+PUBLIC_PROBES = (
+    PublicRoute("/healthz", "liveness probe: says only that the process runs"),
+    PublicRoute("/readyz", "readiness probe: says only whether PostgreSQL and Redis answer"),
+    PublicRoute("/metrics", "scraped by Prometheus: counters and histograms, no personal data"),
+)
+PUBLIC_PROBE_PATHS = tuple(probe.path for probe in PUBLIC_PROBES)
 _CHECK_TIMEOUT_SECONDS = 2.0
 
 

@@ -12,6 +12,7 @@ import hmac
 import json
 import time
 from collections.abc import Callable, Collection, Generator
+from dataclasses import dataclass
 from typing import Final
 
 import httpx
@@ -29,6 +30,20 @@ REFUSED = Counter(
     "Internal requests refused before the app: unsigned, expired, mismatch (wrong secret or altered) or too_large",
     ["reason"],
 )
+
+
+@dataclass(frozen=True)
+class PublicRoute:
+    """A route anyone may call without a signature, and why: what checks its sender instead (a webhook's own
+    secret), or why no check is needed (a probe that reveals nothing). The app refuses to build with a public path
+    that no route serves, so a path cannot be left open for a route still to come."""
+
+    path: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise ValueError(f"the public route {self.path} needs a reason: what checks its sender instead")
 
 
 def _signing_key(secret: str, caller: str) -> bytes:

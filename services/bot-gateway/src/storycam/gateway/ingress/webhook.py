@@ -16,6 +16,7 @@ from storycam.gateway.ingress.journal import UpdateJournal
 from storycam.kit.errors import BadRequest, Unauthorized
 from storycam.kit.hot import HotRoute, RawRequest
 from storycam.kit.logging import get_logger
+from storycam.kit.service_auth import PublicRoute
 
 log = get_logger(__name__)
 router = APIRouter(tags=["telegram"])
@@ -49,6 +50,9 @@ async def accept(app: Any, secret: str | None, raw: bytes) -> None:
 def _hot(app: Any, _params: dict[str, str], request: RawRequest) -> Awaitable[None]:
     return accept(app, request.header(_SECRET_HEADER), request.body)
 
+
+# Telegram signs nothing the service-auth way; it sends the secret given to setWebhook, which accept() checks.
+PUBLIC_ROUTE = PublicRoute(PATH, "Telegram's webhook: the secret token header is checked instead (accept)")
 
 # The hottest path there is: answered by the kit's hot routes (one span, one histogram, no framework routing).
 HOT_ROUTE = HotRoute(method="POST", path=re.compile(re.escape(PATH)), template=PATH, handler=_hot)
