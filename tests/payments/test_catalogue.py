@@ -46,7 +46,7 @@ def test_the_shipped_catalogue_sells_premium_and_credit_packs() -> None:
 
 
 def test_an_operator_file_replaces_the_default_and_sells_only_what_it_prices(tmp_path: Path) -> None:
-    catalogue = load_catalogue(write(tmp_path, PREMIUM.replace(', stars = 300', '')))
+    catalogue = load_catalogue(write(tmp_path, PREMIUM.replace(", stars = 300", "")))
     assert [p.id for p in catalogue.products] == ["premium-month"]
     assert catalogue.for_sale(frozenset({Provider.STARS})) == ()
     assert [p.id for p in catalogue.for_sale(frozenset({Provider.STARS, Provider.YOOMONEY}))] == ["premium-month"]
