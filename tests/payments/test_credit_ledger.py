@@ -152,7 +152,8 @@ async def test_an_expired_hold_is_released_by_the_sweeper_once(payments_pool: as
     swept_again = await sweep()
     assert await balance(payments_pool, user) == (4, 1)
     assert (await entries(payments_pool, user)).count(("release", 2)) == 1
-    assert sum(swept) >= 1 and swept_again == 0
+    assert sum(swept) >= 1
+    assert swept_again == 0
     assert await payments_pool.fetchval("SELECT count(*) FROM credit_open_holds WHERE user_id = $1", user) == 1
     async with payments_pool.acquire() as connection, connection.transaction():
         with pytest.raises(HoldAlreadyClosed):

@@ -70,10 +70,13 @@ async def by_provider_payment(db: Executor, provider: Provider, provider_payment
 
 
 async def attach_provider_payment(db: Executor, purchase_id: UUID, provider_payment_id: str) -> Purchase | None:
-    """Record the provider's id for the payment; None if the purchase already has another one (never replaced)."""
+    """Record the provider's id for the payment (again: a no-op); None if the purchase already has another one,
+    which is never replaced."""
     row = await db.fetchrow(
         f"""
-        UPDATE purchases SET provider_payment_id = $2, updated_at = now()
+        UPDATE purchases
+        SET provider_payment_id = $2,
+            updated_at = CASE WHEN provider_payment_id IS NULL THEN now() ELSE updated_at END
         WHERE id = $1 AND (provider_payment_id IS NULL OR provider_payment_id = $2)
         RETURNING {_COLUMNS}
         """,  # noqa: S608 - constant column list
