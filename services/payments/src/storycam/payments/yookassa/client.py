@@ -17,6 +17,7 @@ from pydantic import SecretStr, ValidationError
 
 from storycam.kit.logging import get_logger
 from storycam.payments.money import Currency, Money
+from storycam.payments.settings import PaymentsSettings, Provider
 from storycam.payments.yookassa.errors import YooKassaError, YooKassaRejected, YooKassaUnavailable
 from storycam.payments.yookassa.models import Amount, Receipt, YooKassaPayment, YooKassaRefund
 from storycam.payments.yookassa.retry import RetryPolicy, is_retried
@@ -176,3 +177,19 @@ def _parse(model: type[_Answer], response: httpx.Response | None) -> _Answer:
         return model.model_validate_json(response.content)
     except ValidationError as exc:
         raise YooKassaError(f"YooKassa's answer is not a {model.__name__}: {exc.error_count()} problems") from None
+
+
+def yookassa_client(settings: PaymentsSettings, **options: Any) -> YooKassaClient | None:
+    """The client the settings describe, or None when YooKassa is not offered or lacks its credentials."""
+    if Provider.YOOKASSA not in settings.enabled_providers:
+        return None
+    assert settings.yookassa_shop_id is not None
+    assert settings.yookassa_secret_key is not None
+    return YooKassaClient(
+        base_url=settings.yookassa_api_base,
+        shop_id=settings.yookassa_shop_id,
+        secret_key=settings.yookassa_secret_key,
+        timeout=settings.yookassa_timeout_seconds,
+        retry=RetryPolicy(attempts=settings.yookassa_max_attempts),
+        **options,
+    )
