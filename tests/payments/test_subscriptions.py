@@ -12,6 +12,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from storycam.payments.ledger import service as ledger
 from tests.story.support import new_user
 from tests.support.services import BY_NAME, build, running
 
@@ -138,3 +139,14 @@ async def test_a_grant_retried_with_its_key_is_made_once(payments: httpx.AsyncCl
     elsewhere = await payments.post(f"/internal/v1/users/{new_user()}/subscriptions/grants", json=body, headers=key)
     assert elsewhere.status_code == 201
     assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 1
+
+
+async def test_entitlements_count_the_credits_the_user_can_spend(
+    payments: httpx.AsyncClient, payments_pool: asyncpg.Pool
+) -> None:
+    user = new_user()
+    async with payments_pool.acquire() as connection, connection.transaction():
+        await ledger.grant(connection, user, 5, "purchase-entitlements", reason="test")
+        await ledger.hold(connection, user, 2, "job-entitlements", ttl=timedelta(minutes=5))
+    entitlements = (await payments.get(f"/internal/v1/users/{user}/entitlements")).json()
+    assert entitlements["credits"] == 3

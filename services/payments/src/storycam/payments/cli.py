@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import sys
+
 from storycam.kit.cli import run_service_cli
 from storycam.kit.logging import get_logger
 from storycam.kit.settings import ServiceSettings
 from storycam.payments.app import DEFINITION
+from storycam.payments.catalogue.loader import CatalogueError, load_catalogue
 from storycam.payments.settings import PaymentsSettings
 
 log = get_logger(__name__)
 
 
 def announce(settings: ServiceSettings) -> None:
-    """Say at start-up which features run on their local fallback."""
+    """Say at start-up what is for sale and which ways to pay are left out for want of credentials."""
     assert isinstance(settings, PaymentsSettings)
-    if settings.yookassa_secret_key is None or not settings.yookassa_shop_id:
-        log.warning(
-            "yookassa.disabled",
-            reason="YOOKASSA_SHOP_ID / YOOKASSA_SECRET_KEY not set",
-            fallback="Telegram Stars only",
-        )
+    try:
+        catalogue = load_catalogue(settings.payments_catalogue_path)
+    except CatalogueError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    for provider in sorted(settings.payment_providers - settings.enabled_providers):
+        missing = ", ".join(name.upper() for name in settings.missing_credentials(provider))
+        log.warning("payments.provider_disabled", provider=provider.value, reason=f"{missing} not set")
+    log.info(
+        "payments.catalogue",
+        products=[product.id for product in catalogue.for_sale(settings.enabled_providers)],
+        providers=sorted(provider.value for provider in settings.enabled_providers),
+        source=str(settings.payments_catalogue_path or "default"),
+    )
 
 
 def main() -> None:

@@ -1,16 +1,91 @@
 from __future__ import annotations
 
-from pydantic import SecretStr
+from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 from storycam.kit.settings import ServiceSettings
+
+
+class Provider(StrEnum):
+    """A way to pay. Which ones a deployment offers is configuration (``PAYMENT_PROVIDERS``)."""
+
+    STARS = "stars"
+    YOOKASSA = "yookassa"
+    YOOMONEY = "yoomoney"
+
+
+Network = IPv4Network | IPv6Network
+
+
+def _comma_separated(value: object) -> object:
+    # ``a,b,c`` in the environment; a list when built in code (tests).
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
 class PaymentsSettings(ServiceSettings):
     port: int = 8003
 
+    # The products for sale; empty = the default catalogue shipped with the service (catalogue/default.toml).
+    payments_catalogue_path: Path | None = None
+    # Offered ways to pay, comma-separated. One whose credentials are missing is left out (and said so at start).
+    payment_providers: Annotated[frozenset[Provider], NoDecode] = frozenset({Provider.STARS, Provider.YOOKASSA})
+    # Where YooKassa's checkout and YooMoney's Quickpay send the user back: the bot's t.me link, typically.
+    payment_return_url: str | None = None
+
     yookassa_shop_id: str | None = None
     yookassa_secret_key: SecretStr | None = None
     yookassa_api_base: str = "https://api.yookassa.ru/v3"
+    yookassa_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Attempts of one call in all (the first and its retries) on a 5xx, a 429 or a timeout.
+    yookassa_max_attempts: int = Field(default=4, ge=1, le=10)
+    # 54-FZ: with a tax system code set, a receipt goes with every payment whose buyer left an e-mail or phone.
+    yookassa_tax_system_code: int | None = Field(default=None, ge=1, le=6)
+    yookassa_vat_code: int = Field(default=1, ge=1, le=12)  # 1 = "without VAT"
+    # Reverse proxies in front of the service whose X-Forwarded-For is believed (addresses or networks).
+    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
+
+    yoomoney_wallet: str | None = Field(default=None, pattern=r"^\d{11,20}$")
+    yoomoney_notification_secret: SecretStr | None = None
+    yoomoney_quickpay_url: str = "https://yoomoney.ru/quickpay/confirm"
+
+    # How long a credit hold lasts before the sweeper gives the credits back.
+    credit_hold_ttl_seconds: int = Field(default=1800, ge=60, le=86_400)
+
+    @field_validator("payment_providers", mode="before")
+    @classmethod
+    def _providers(cls, value: object) -> object:
+        return _comma_separated(value)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        parts = _comma_separated(value)
+        if isinstance(parts, list):
+            return tuple(ip_network(str(part), strict=True) for part in parts)
+        return parts
+
+    @property
+    def enabled_providers(self) -> frozenset[Provider]:
+        """The configured providers that have what they need to work."""
+        return frozenset(p for p in self.payment_providers if not self.missing_credentials(p))
+
+    def missing_credentials(self, provider: Provider) -> tuple[str, ...]:
+        needed: dict[Provider, tuple[str, ...]] = {
+            Provider.STARS: (),  # the gateway's bot token is all Stars need
+            Provider.YOOKASSA: ("yookassa_shop_id", "yookassa_secret_key"),
+            Provider.YOOMONEY: ("yoomoney_wallet", "yoomoney_notification_secret"),
+        }
+        return tuple(name for name in needed[provider] if getattr(self, name) is None)
 
     def required_production_secrets(self) -> tuple[str, ...]:
-        return (*super().required_production_secrets(), "yookassa_secret_key")
+        # A provider that is not offered needs no secret; one that is must have a real one in production.
+        secrets = {Provider.YOOKASSA: "yookassa_secret_key", Provider.YOOMONEY: "yoomoney_notification_secret"}
+        offered = tuple(secrets[p] for p in sorted(self.payment_providers) if p in secrets)
+        return (*super().required_production_secrets(), *offered)

@@ -10,6 +10,7 @@ from storycam.kit.db import Executor
 from storycam.kit.errors import Conflict
 from storycam.kit.logging import get_logger
 from storycam.kit.uow import UnitOfWork
+from storycam.payments.ledger import service as ledger
 from storycam.payments.subscriptions import repository
 
 log = get_logger(__name__)
@@ -17,8 +18,9 @@ log = get_logger(__name__)
 
 async def entitlements(db: Executor, user_id: int, *, now: datetime | None = None) -> Entitlements:
     until = await repository.active_until(db, user_id, "premium", now or datetime.now(UTC))
-    # Credits arrive with the credit ledger; until then nobody has any.
-    return Entitlements(user_id=user_id, premium=until is not None, premium_until=until, credits=0)
+    # The credits a user can spend now; those held by running jobs are not theirs to spend twice.
+    credits = (await ledger.balance(db, user_id)).available
+    return Entitlements(user_id=user_id, premium=until is not None, premium_until=until, credits=credits)
 
 
 class GrantKeyReused(Conflict):

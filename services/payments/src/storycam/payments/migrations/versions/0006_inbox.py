@@ -1,7 +1,7 @@
 """The inbox of the unit of work: keys of events and notifications already handled, so a redelivery is a no-op.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from storycam.kit.uow import INBOX_DDL, INBOX_RECEIVED_INDEX_DDL
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""What is for sale, at what price, and what each product grants: read from configuration, never from code."""

@@ -1,0 +1,124 @@
+"""SQL for the purchases table, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from storycam.kit.db import Connection, Executor
+from storycam.payments.catalogue.models import Grants
+from storycam.payments.money import Money
+from storycam.payments.purchases.models import Purchase, PurchaseStatus
+from storycam.payments.settings import Provider
+
+_COLUMNS = (
+    "id, user_id, product_id, provider, amount, currency, grants, status, provider_payment_id, created_at, updated_at"
+)
+
+
+def _purchase(row: asyncpg.Record) -> Purchase:
+    values = dict(row)
+    values["price"] = Money(amount=values.pop("amount"), currency=values.pop("currency"))
+    return Purchase(**values)
+
+
+async def insert(
+    db: Executor, *, purchase_id: UUID, user_id: int, product_id: str, provider: Provider, price: Money, grants: Grants
+) -> Purchase:
+    row = await db.fetchrow(
+        f"""
+        INSERT INTO purchases (id, user_id, product_id, provider, amount, currency, grants)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        RETURNING {_COLUMNS}
+        """,  # noqa: S608 - constant column list
+        purchase_id,
+        user_id,
+        product_id,
+        provider.value,
+        price.amount,
+        price.currency.value,
+        grants.model_dump(mode="json"),
+    )
+    assert row is not None
+    return _purchase(row)
+
+
+async def get(db: Executor, purchase_id: UUID) -> Purchase | None:
+    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM purchases WHERE id = $1", purchase_id)  # noqa: S608
+    return _purchase(row) if row else None
+
+
+async def lock(connection: Connection, purchase_id: UUID) -> Purchase | None:
+    """The purchase, locked until the transaction ends: two notifications of one payment act one after another."""
+    row = await connection.fetchrow(
+        f"SELECT {_COLUMNS} FROM purchases WHERE id = $1 FOR UPDATE",  # noqa: S608 - constant column list
+        purchase_id,
+    )
+    return _purchase(row) if row else None
+
+
+async def by_provider_payment(db: Executor, provider: Provider, provider_payment_id: str) -> Purchase | None:
+    row = await db.fetchrow(
+        f"SELECT {_COLUMNS} FROM purchases WHERE provider = $1 AND provider_payment_id = $2",  # noqa: S608
+        provider.value,
+        provider_payment_id,
+    )
+    return _purchase(row) if row else None
+
+
+async def attach_provider_payment(db: Executor, purchase_id: UUID, provider_payment_id: str) -> Purchase | None:
+    """Record the provider's id for the payment (again: a no-op); None if the purchase already has another one,
+    which is never replaced."""
+    row = await db.fetchrow(
+        f"""
+        UPDATE purchases
+        SET provider_payment_id = $2,
+            updated_at = CASE WHEN provider_payment_id IS NULL THEN now() ELSE updated_at END
+        WHERE id = $1 AND (provider_payment_id IS NULL OR provider_payment_id = $2)
+        RETURNING {_COLUMNS}
+        """,  # noqa: S608 - constant column list
+        purchase_id,
+        provider_payment_id,
+    )
+    return _purchase(row) if row else None
+
+
+async def move(
+    db: Executor, purchase_id: UUID, *, from_statuses: Collection[PurchaseStatus], to: PurchaseStatus
+) -> Purchase | None:
+    """Change the status only from one of ``from_statuses``; None when the purchase is not in one of them."""
+    row = await db.fetchrow(
+        f"""
+        UPDATE purchases SET status = $3, updated_at = now()
+        WHERE id = $1 AND status = ANY($2::text[])
+        RETURNING {_COLUMNS}
+        """,  # noqa: S608 - constant column list
+        purchase_id,
+        [status.value for status in from_statuses],
+        to.value,
+    )
+    return _purchase(row) if row else None
+
+
+async def recent(db: Executor, user_id: int, limit: int = 10) -> list[Purchase]:
+    """The user's latest purchases, newest first (``/payments``)."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS} FROM purchases WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2",  # noqa: S608
+        user_id,
+        limit,
+    )
+    return [_purchase(row) for row in rows]
+
+
+async def pending_since(db: Executor, before: datetime, limit: int = 100) -> list[Purchase]:
+    """Purchases still pending that were made before ``before``, oldest first (for the reconciler)."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS} FROM purchases WHERE status = 'pending' AND created_at < $1 "  # noqa: S608
+        "ORDER BY created_at LIMIT $2",
+        before,
+        limit,
+    )
+    return [_purchase(row) for row in rows]
