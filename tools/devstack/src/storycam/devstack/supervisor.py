@@ -24,6 +24,8 @@ from typing import TextIO
 from honcho.colour import get_colours
 from honcho.printer import Message, Printer
 
+from storycam.devstack.signals import held_signals
+
 STOP_GRACE_SECONDS = 5.0  # then SIGKILL, as honcho does
 
 
@@ -45,10 +47,11 @@ class Supervisor:
 
     def start(self, name: str, argv: Sequence[str], env: Mapping[str, str], *, quiet: bool = False) -> None:
         """Start ``argv`` in a session of its own: the terminal's Ctrl-C comes to us, and we stop each in order."""
-        process = subprocess.Popen(  # noqa: S603 - our own console scripts, fixed arguments
-            list(argv), env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        child = self._children[name] = Child(name, process, quiet)
+        with held_signals():  # between Popen and the record, a stop would lose the child
+            process = subprocess.Popen(  # noqa: S603 - our own console scripts, fixed arguments
+                list(argv), env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+            )
+            child = self._children[name] = Child(name, process, quiet)
         self._printer.width = max(self._printer.width, len(name))
         child.relay = threading.Thread(target=self._relay, args=(child, next(self._colours)), daemon=True)
         child.relay.start()
