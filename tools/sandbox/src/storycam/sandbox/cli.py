@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 import uvicorn
 
@@ -20,6 +21,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--token", help="the only bot token to accept (default: any token of Telegram's shape)")
     parser.add_argument("--bot-name", default=SandboxConfig.bot_first_name, help="the bot's first_name")
     parser.add_argument("--bot-username", default=SandboxConfig.bot_username, help="the bot's username")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="keep each bot's last update id here, so ids keep growing across restarts (as Telegram's do)",
+    )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     arguments = parser.parse_args(argv)
     if arguments.token is not None and not TOKEN.fullmatch(arguments.token):
@@ -32,7 +38,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         stream=sys.stderr, level=arguments.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    config = SandboxConfig(bot_first_name=arguments.bot_name, bot_username=arguments.bot_username)
+    config = SandboxConfig(
+        bot_first_name=arguments.bot_name, bot_username=arguments.bot_username, state_dir=arguments.state_dir
+    )
     app = create_emulator(arguments.token, config=config)
     logging.getLogger(__name__).info("sandbox.listening url=http://%s:%s/", arguments.host, arguments.port)
     uvicorn.run(

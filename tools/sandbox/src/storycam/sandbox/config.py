@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from storycam.sandbox.telegram.flood import FloodLimits
 from storycam.sandbox.telegram.webhook import RetryPolicy
@@ -19,3 +20,5 @@ class SandboxConfig:
     max_upload_bytes: int = 50 * MEGABYTE  # a bot may upload up to this
     bot_first_name: str = "Storycam"
     bot_username: str = "storycam_bot"
+    # What must outlive a restart (each bot's last update id); None: nothing is kept, ids start at 1.
+    state_dir: Path | None = None

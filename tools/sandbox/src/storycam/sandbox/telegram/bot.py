@@ -17,6 +17,7 @@ from storycam.sandbox.telegram.files import FileStore
 from storycam.sandbox.telegram.flood import Clock, FloodControl
 from storycam.sandbox.telegram.payments import Payments
 from storycam.sandbox.telegram.people import People
+from storycam.sandbox.telegram.update_ids import UpdateIds
 from storycam.sandbox.telegram.updates import UpdateQueue
 from storycam.sandbox.telegram.webhook import WebhookDelivery
 
@@ -38,7 +39,8 @@ class BotAccount:
         self.config = config
         self.people = people
         self.files = files
-        self.updates = UpdateQueue()
+        ids_file = config.state_dir / f"update-ids-{identity.id}" if config.state_dir is not None else None
+        self.updates = UpdateQueue(UpdateIds(ids_file))
         self.webhook = WebhookDelivery(self.updates, http, config.webhook_retry)
         self.flood = FloodControl(config.flood, clock)
         self.commands = BotCommands()

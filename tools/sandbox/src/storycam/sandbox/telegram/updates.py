@@ -6,16 +6,16 @@ import asyncio
 from collections import deque
 
 from storycam.sandbox.telegram.accounts import Json
+from storycam.sandbox.telegram.update_ids import UpdateIds
 
 # Telegram sends every kind but these three unless a bot asks for them by name.
 NOT_SENT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-FIRST_UPDATE_ID = 1
 
 
 class UpdateQueue:
-    def __init__(self) -> None:
+    def __init__(self, ids: UpdateIds) -> None:
         self._pending: deque[Json] = deque()
-        self._last_id = FIRST_UPDATE_ID - 1
+        self._ids = ids
         self._arrived = asyncio.Event()
         self._poll_generation = 0
         self.allowed_updates: list[str] | None = None
@@ -29,8 +29,7 @@ class UpdateQueue:
         """Queue an update; answer it, or None when the bot does not receive this kind."""
         if not self.wants(kind):
             return None
-        self._last_id += 1
-        update: Json = {"update_id": self._last_id, kind: payload}
+        update: Json = {"update_id": self._ids.next(), kind: payload}
         self._pending.append(update)
         self._wake()
         return update
