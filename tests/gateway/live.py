@@ -116,7 +116,7 @@ class Platform:
         prefixes = SENTINEL_ANSWERS[sentinel]
 
         def is_answer(message: dict[str, Any]) -> bool:
-            return message["message_id"] > asked["message_id"] and message.get("text", "").startswith(prefixes)
+            return bool(message["message_id"] > asked["message_id"]) and str(message.get("text")).startswith(prefixes)
 
         [answer, *_] = await self.wait_for_bot(user_id, 1, where=is_answer)
         return [m for m in await self.bot_messages(user_id) if m["message_id"] != answer["message_id"]]
