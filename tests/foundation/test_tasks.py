@@ -11,25 +11,25 @@ from structlog.testing import capture_logs
 from storycam.kit.tasks import cancel_and_wait, stop_tasks
 
 
-async def _shrugs_off_one_cancel(started: asyncio.Event) -> None:
+async def _shrugs_off_one_cancel(started: asyncio.Event, shrugged_off: asyncio.Event) -> None:
     """What a loop over ``asyncio.wait_for`` does when a cancel lands as the inner call finishes (3.11)."""
-    shrugged = False
     started.set()
     while True:
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
-            if shrugged:
+            if shrugged_off.is_set():
                 raise
-            shrugged = True
+            shrugged_off.set()
 
 
 async def test_a_lost_cancellation_is_repeated() -> None:
-    started = asyncio.Event()
-    task = asyncio.create_task(_shrugs_off_one_cancel(started))
+    started, shrugged_off = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(_shrugs_off_one_cancel(started, shrugged_off))
     await started.wait()
     task.cancel()
-    await asyncio.sleep(0.1)
+    async with asyncio.timeout(5):
+        await shrugged_off.wait()
     assert not task.done()  # one cancel was not enough: the premise
     async with asyncio.timeout(5):
         await cancel_and_wait(task, patience=0.05)

@@ -17,11 +17,14 @@ import asyncpg
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
+from redis.asyncio import Redis
 
 from storycam.gateway.registration import register
 from storycam.gateway.settings import SANDBOX_BOT_TOKEN, GatewaySettings
 from storycam.kit.service_auth import ServiceAuth
 from storycam.sandbox.app import create_emulator
+from tests.gateway.support import updates_settled
 from tests.support.services import BY_NAME, TEST_SECRET, build, make_settings
 
 
@@ -56,12 +59,26 @@ async def _wait_ready(url: str) -> None:
             await asyncio.sleep(0.1)
 
 
+# Commands whose answer is fixed (in either language), to send as a sentinel; see ``Platform.settle``.
+SENTINEL_ANSWERS: dict[str, tuple[str, ...]] = {
+    "/help": ("What I can do", "Что я умею"),
+    "/privacy": ("What data I keep", "Какие данные я храню"),
+}
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """A message's inline buttons: text -> callback data, in order."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return {b["text"]: b.get("callback_data", "") for row in rows for b in row}
+
+
 @dataclass
 class Platform:
     control: httpx.AsyncClient  # the emulator's control API (/sandbox/...)
     gateway: FastAPI
     settings: GatewaySettings
     payments: httpx.AsyncClient  # the payments service, signed as support would call it
+    gateway_url: str
     alice: int  # English-speaking person
     masha: int  # Russian-speaking person
 
@@ -87,6 +104,44 @@ class Platform:
 
     async def bot_messages(self, user_id: int) -> list[dict[str, Any]]:
         return [m for m in await self.messages(user_id) if m["from"].get("is_bot")]
+
+    async def settle(self, user_id: int, sentinel: str = "/help") -> list[dict[str, Any]]:
+        """Everything the bot has said to this person so far, certain to be complete.
+
+        The updates of one chat are handled in order, so once the bot answered a ``sentinel`` command sent now,
+        it has finished with everything the person sent before it. Returned: the bot's messages without that
+        answer. The sentinel must not be what the test is counting (a late copy could pass for its answer).
+        """
+        asked = await self.say(user_id, sentinel)
+        prefixes = SENTINEL_ANSWERS[sentinel]
+
+        def is_answer(message: dict[str, Any]) -> bool:
+            return bool(message["message_id"] > asked["message_id"]) and str(message.get("text")).startswith(prefixes)
+
+        [answer, *_] = await self.wait_for_bot(user_id, 1, where=is_answer)
+        return [m for m in await self.bot_messages(user_id) if m["message_id"] != answer["message_id"]]
+
+    async def answer(self, user_id: int, text: str, sentinel: str = "/help") -> list[dict[str, Any]]:
+        """Say ``text`` and return the bot's whole answer to it: all it said from then up to the sentinel's answer."""
+        said = await self.say(user_id, text)
+        return [m for m in await self.settle(user_id, sentinel) if m["message_id"] > said["message_id"]]
+
+    async def handled_everything(self, redis: Redis) -> bool:
+        """Telegram delivered every update to the webhook (which journals before it answers), and the workers
+        handled every journaled one: whatever the bot was going to answer so far, it has answered."""
+        delivered = (await self.gateway.state.bot.get_webhook_info()).pending_update_count == 0
+        return delivered and await updates_settled(redis)
+
+    async def metric(self, name: str) -> float:
+        """A sample from the gateway's own /metrics, as Prometheus scrapes it."""
+        async with httpx.AsyncClient() as client:
+            exposed = (await client.get(f"{self.gateway_url}/metrics")).text
+        return next(
+            sample.value
+            for family in text_string_to_metric_families(exposed)
+            for sample in family.samples
+            if sample.name == name
+        )
 
     async def wait_for_bot(
         self, user_id: int, count: int, seconds: float = 15.0, where: Callable[[dict[str, Any]], bool] | None = None
@@ -139,4 +194,12 @@ async def live_platform(
         assert await register(settings) == 0
         await _wait_ready(f"http://127.0.0.1:{story_port}/readyz")  # ready once its bundled stories are stored
         people = {u["first_name"]: u["id"] for u in (await control.get("/sandbox/users")).json()["users"]}
-        yield Platform(control, gateway, settings, payments, alice=people["Alice"], masha=people["Маша"])
+        yield Platform(
+            control,
+            gateway,
+            settings,
+            payments,
+            f"http://127.0.0.1:{gateway_port}",
+            alice=people["Alice"],
+            masha=people["Маша"],
+        )

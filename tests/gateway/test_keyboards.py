@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from storycam.contracts.stories import StoryChoice, StoryReply
 from storycam.gateway.bot.keyboards import ChooseLanguage, Menu, StoryChoose, StoryUndo, languages, main_menu
-from storycam.gateway.bot.story_replies import _choices
+from storycam.gateway.bot.story_replies import choice_buttons
 from storycam.gateway.bot.texts import text
 
 
@@ -40,7 +40,7 @@ def test_choices_one_per_row_long_ones_shortened_undo_last() -> None:
         choices=[StoryChoice(index=0, text="Wait"), StoryChoice(index=1, text=long)],
         can_undo=True,
     )
-    markup = _choices(reply, "en")
+    markup = choice_buttons(reply, "en")
     assert markup is not None
     [[wait], [door], [undo]] = markup.inline_keyboard
     assert wait.text == "Wait"

@@ -8,20 +8,15 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from tests.gateway.live import Platform, live_platform
+from tests.gateway.live import Platform, buttons, live_platform
 
 pytestmark = pytest.mark.slow
-
-
-def _buttons(message: dict[str, Any]) -> dict[str, str]:
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return {b["text"]: b.get("callback_data", "") for row in rows for b in row}
 
 
 async def _open_the_quiet_study(platform: Platform, person: int) -> list[dict[str, Any]]:
     await platform.say(person, "/stories")
     [catalogue] = await platform.wait_for_bot(person, 1)
-    await platform.tap(person, catalogue["message_id"], _buttons(catalogue)["The Quiet Study"])
+    await platform.tap(person, catalogue["message_id"], buttons(catalogue)["The Quiet Study"])
     return await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in m.get("text", ""))
 
 
@@ -32,7 +27,7 @@ async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis
         # The scene's picture came first, uploaded from the story service.
         photos = [m for m in await platform.bot_messages(alice) if m.get("photo")]
         assert photos
-        choices = _buttons(scene)
+        choices = buttons(scene)
         assert list(choices) == [
             "Ask why she doubts the doctor",
             "Ask who else is in the house",
@@ -55,12 +50,12 @@ async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis
         assert len(moved) == 1, f"exactly one tap moves the story, the stale one must not: {moved}"
         # The tapped choice's buttons are gone: the chat reads as a story.
         tapped = next(m for m in await platform.bot_messages(alice) if m["message_id"] == scene["message_id"])
-        assert not _buttons(tapped)
+        assert not buttons(tapped)
         assert len(await platform.bot_messages(alice)) > before
 
         # Words instead of a button: matched to one of the author's choices (locally: there is no LLM key).
         current = (await platform.bot_messages(alice))[-1]
-        wanted = next(text for text in _buttons(current) if not text.startswith("↩️"))
+        wanted = next(text for text in buttons(current) if not text.startswith("↩️"))
         before = len(await platform.bot_messages(alice))
         await platform.say(alice, wanted.lower())
         await platform.wait_for_bot(alice, before + 1)
@@ -74,23 +69,23 @@ async def test_a_russian_player_gets_the_russian_story_and_undo(
         masha = platform.masha
         await platform.say(masha, "/stories")
         [catalogue] = await platform.wait_for_bot(masha, 1)
-        titles = list(_buttons(catalogue))
+        titles = list(buttons(catalogue))
         assert any(title.startswith("⭐ ") for title in titles), "the premium story is marked"
         russian_study = next(t for t in titles if not t.startswith("⭐ "))
-        await platform.tap(masha, catalogue["message_id"], _buttons(catalogue)[russian_study])
+        await platform.tap(masha, catalogue["message_id"], buttons(catalogue)[russian_study])
         [scene] = await platform.wait_for_bot(
             masha,
             1,
-            where=lambda m: bool(_buttons(m)) and m is not catalogue and m["message_id"] != catalogue["message_id"],
+            where=lambda m: bool(buttons(m)) and m is not catalogue and m["message_id"] != catalogue["message_id"],
         )
-        first_choice = next(iter(_buttons(scene).values()))
+        first_choice = next(iter(buttons(scene).values()))
         await platform.tap(masha, scene["message_id"], first_choice)
-        [after] = (await platform.wait_for_bot(masha, 1, where=lambda m: "↩️ Назад" in _buttons(m)))[-1:]
-        first_choices = set(_buttons(scene)) - {"↩️ Назад"}
-        await platform.tap(masha, after["message_id"], _buttons(after)["↩️ Назад"])
+        [after] = (await platform.wait_for_bot(masha, 1, where=lambda m: "↩️ Назад" in buttons(m)))[-1:]
+        first_choices = set(buttons(scene)) - {"↩️ Назад"}
+        await platform.tap(masha, after["message_id"], buttons(after)["↩️ Назад"])
         # Back to the first scene's choices, offered again on a new message.
         await platform.wait_for_bot(
-            masha, 2, where=lambda m: first_choices <= set(_buttons(m)) or m["message_id"] == scene["message_id"]
+            masha, 2, where=lambda m: first_choices <= set(buttons(m)) or m["message_id"] == scene["message_id"]
         )
 
 
@@ -98,12 +93,12 @@ async def test_a_premium_story_shows_the_offer(database_url: str, redis_url: str
     async with live_platform(database_url, redis_url) as platform:
         await platform.say(platform.alice, "/stories")
         [catalogue] = await platform.wait_for_bot(platform.alice, 1)
-        premium = next(title for title in _buttons(catalogue) if title.startswith("⭐ "))
-        await platform.tap(platform.alice, catalogue["message_id"], _buttons(catalogue)[premium])
+        premium = next(title for title in buttons(catalogue) if title.startswith("⭐ "))
+        await platform.tap(platform.alice, catalogue["message_id"], buttons(catalogue)[premium])
         [offer] = await platform.wait_for_bot(
-            platform.alice, 1, where=lambda m: "⭐ Premium" in str(_buttons(m)) or "Premium" in m.get("text", "")
+            platform.alice, 1, where=lambda m: "⭐ Premium" in str(buttons(m)) or "Premium" in m.get("text", "")
         )
-        assert "📚 Other stories" in _buttons(offer)
+        assert "📚 Other stories" in buttons(offer)
 
 
 async def test_stories_unavailable_is_said_kindly(database_url: str, redis_url: str, redis: Redis) -> None:

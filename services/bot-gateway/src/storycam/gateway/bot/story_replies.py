@@ -32,7 +32,8 @@ def story_list(catalogue: StoryCatalogue) -> InlineKeyboardMarkup:
     return buttons((_story_label(story), StoryPick(slug=story.slug)) for story in catalogue.stories)
 
 
-def _choices(reply: StoryReply, language: Language) -> InlineKeyboardMarkup | None:
+def choice_buttons(reply: StoryReply, language: Language) -> InlineKeyboardMarkup | None:
+    """The buttons under a scene: one choice a row, long ones shortened, undo last; none if nothing to tap."""
     if not reply.choices and not reply.can_undo:
         return None
     items: list[tuple[str, CallbackData]] = [
@@ -69,7 +70,7 @@ async def _send_media(bot: Bot, chat_id: int, media: StoryMedia, stories: StoryC
 
 
 async def show_reply(bot: Bot, chat_id: int, reply: StoryReply, language: Language, stories: StoryClient) -> None:
-    keyboard = _choices(reply, language)
+    keyboard = choice_buttons(reply, language)
     texts: list[str] = []
     if reply.notice is not None:
         await bot.send_message(
