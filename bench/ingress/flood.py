@@ -39,7 +39,9 @@ def _update(update_id: int, chat: int, text: str) -> bytes:
     return json.dumps({"update_id": update_id, "message": {**message, "from": person, "text": text}}).encode()
 
 
-async def flood(url: str, secret: str, stub_url: str, first_id: int) -> FloodResult:
+async def flood(url: str, secret: str, stub_url: str, first_id: int, *, chats_from: int = 0) -> FloodResult:
+    """``chats_from`` moves both people to chats of their own, so each run reads only its own answers."""
+    flooder_chat, neighbour_chat = FLOODER + chats_from, NEIGHBOUR + chats_from
     client, path = Client(url, limit=16), urlsplit(url).path
     headers = {"content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
     ids = iter(range(first_id, first_id + 1000))
@@ -48,14 +50,14 @@ async def flood(url: str, secret: str, stub_url: str, first_id: int) -> FloodRes
     async def flooder() -> None:
         began = time.perf_counter()
         for n in range(FLOOD_MESSAGES):
-            await client.post(path, _update(next(ids), FLOODER, f"flood {n}"), headers)
+            await client.post(path, _update(next(ids), flooder_chat, f"flood {n}"), headers)
             await asyncio.sleep(max(0.0, began + (n + 1) * FLOOD_SECONDS / FLOOD_MESSAGES - time.perf_counter()))
 
     async def neighbour() -> None:
         await asyncio.sleep(1.0)  # the flood is under way
         for n in range(NEIGHBOUR_MESSAGES):
             posted.append(time.time())
-            await client.post(path, _update(next(ids), NEIGHBOUR, f"hello {n}"), headers)
+            await client.post(path, _update(next(ids), neighbour_chat, f"hello {n}"), headers)
             await asyncio.sleep(1.0)
 
     try:
@@ -66,7 +68,7 @@ async def flood(url: str, secret: str, stub_url: str, first_id: int) -> FloodRes
         deadline = time.monotonic() + 90
         answered: list[float] = []
         while time.monotonic() < deadline:
-            answered = (await stub.get(f"/sent/{NEIGHBOUR}")).json()
+            answered = (await stub.get(f"/sent/{neighbour_chat}")).json()
             if len(answered) >= len(posted):
                 break
             await asyncio.sleep(0.5)
