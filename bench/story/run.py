@@ -50,6 +50,7 @@ from storycam.kit.db import create_pool
 from storycam.kit.migrations import upgrade
 from storycam.kit.service_auth import ServiceAuth
 from storycam.kit.settings import DEVELOPMENT_INTERNAL_SECRET
+from storycam.kit.uow import unit_of_work
 from storycam.story.catalogue import service
 from storycam.story.catalogue.package import assemble, read_script
 from storycam.story.ink.compiler import InkCompiler
@@ -79,7 +80,8 @@ def _compile_story() -> tuple[str, str]:
 async def _store(database_url: str, source: str, compiled: str) -> None:
     db = await create_pool(database_url, schema="story", max_size=2)
     try:
-        await service.store_alone(db, assemble([read_script(compiled, source=source)], []))
+        async with unit_of_work(db) as work:
+            await service.store(work, assemble([read_script(compiled, source=source)], []))
         # A clean slate for the players, so every run measures the same tables.
         await db.execute("TRUNCATE progress, interactions, endings_found")
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 import asyncpg
 
 from storycam.kit.logging import get_logger
+from storycam.kit.uow import unit_of_work
 from storycam.story.catalogue import service
 from storycam.story.catalogue.files import read_story
 
@@ -31,7 +32,8 @@ class BundledStories:
 
     async def seed(self) -> None:
         for directory in bundled_stories():
-            imported = await service.store_alone(self._db, read_story(directory))
+            async with unit_of_work(self._db) as work:  # each story its own unit: one bad story spoils no other
+                imported = await service.store(work, read_story(directory))
             if imported.created:
                 log.info("bundled.stored", slug=imported.slug, version=imported.version)
 

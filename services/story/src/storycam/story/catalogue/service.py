@@ -14,7 +14,7 @@ from storycam.contracts.stories import (
     StoryUpload,
 )
 from storycam.kit.logging import get_logger
-from storycam.kit.uow import UnitOfWork, unit_of_work
+from storycam.kit.uow import UnitOfWork
 from storycam.story.catalogue import repository
 from storycam.story.catalogue.graph import GraphNode, mermaid
 from storycam.story.catalogue.package import MediaFile, Script, StoryPackage, assemble, is_url, read_script
@@ -78,13 +78,6 @@ async def store(work: UnitOfWork, package: StoryPackage) -> StoryImported:
         pruned_versions=pruned,
         warnings=list(package.warnings),
     )
-
-
-async def store_alone(db: asyncpg.Pool, package: StoryPackage) -> StoryImported:
-    """:func:`store` for a caller outside any request (the bundled stories, the import command), in a unit of work
-    of its own."""
-    async with unit_of_work(db) as work:
-        return await store(work, package)
 
 
 async def catalogue(db: asyncpg.Pool, language: Language, *, user_id: int | None, premium: bool) -> StoryCatalogue:

@@ -16,6 +16,7 @@ from pathlib import Path
 from storycam.contracts.stories import LANGUAGES
 from storycam.kit.db import create_pool
 from storycam.kit.settings import load_settings
+from storycam.kit.uow import unit_of_work
 from storycam.story.catalogue import service
 from storycam.story.catalogue.bundled import bundled_stories
 from storycam.story.catalogue.files import read_story, script_files
@@ -47,7 +48,8 @@ def run_import(args: argparse.Namespace, settings: StorySettings) -> int:
         db = await create_pool(settings.database_url, schema="story", max_size=2)
         try:
             for path in _paths(args.paths, args.bundled):
-                imported = await service.store_alone(db, _read(path, compiler, recompile=args.compile))
+                async with unit_of_work(db) as work:
+                    imported = await service.store(work, _read(path, compiler, recompile=args.compile))
                 state = "stored as version" if imported.created else "unchanged at version"
                 print(f"{imported.slug}: {state} {imported.version} ({', '.join(imported.languages)})")
                 for warning in imported.warnings:
