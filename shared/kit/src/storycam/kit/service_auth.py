@@ -29,6 +29,7 @@ from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from storycam.kit.asgi import read_body, replay_body
+from storycam.kit.nonces import NonceRegister
 
 CALLER_HEADER: Final = "x-storycam-caller"
 TIMESTAMP_HEADER: Final = "x-storycam-timestamp"
@@ -160,7 +161,7 @@ class ServiceAuthMiddleware:
         self.app = app
         self._secret = secret
         self._public = frozenset(public_paths)
-        self._redis = redis
+        self._nonces = NonceRegister(redis)
         self._max_body = max_body_bytes
         self._skew = max_skew_seconds
         self._clock = clock
@@ -181,7 +182,7 @@ class ServiceAuthMiddleware:
             await _refuse(send, 401, "unsigned", "This endpoint is internal: the request must be signed.")
             return
         now = self._clock()
-        if not timestamp.isdigit() or abs(now - int(timestamp)) > self._skew:
+        if not (timestamp.isascii() and timestamp.isdigit()) or abs(now - int(timestamp)) > self._skew:
             await _refuse(send, 401, "expired", "The request signature has expired or is from the future.")
             return
         body, sent_all = await read_body(receive, self._max_body)
@@ -209,8 +210,10 @@ class ServiceAuthMiddleware:
         if scope["method"] not in SAFE_METHODS:
             # Remembered until the signature's window has passed for it: after that, the clock check refuses it.
             expires_in_ms = int((int(timestamp) + self._skew + 1 - now) * 1000)
+            # Keyed by caller and nonce, not by the service receiving it: services sharing one Redis (the default)
+            # also refuse a request replayed to another of them (the same path on two services, such as the canary).
             try:
-                first = await self._redis().set(f"storycam:auth-nonce:{caller}:{nonce}", b"", nx=True, px=expires_in_ms)
+                first = await self._nonces.first_use(f"storycam:auth-nonce:{caller}:{nonce}", expires_in_ms)
             except (RedisError, OSError):
                 await _refuse(send, 503, "store_unavailable", "The request cannot be checked for replay right now.")
                 return
