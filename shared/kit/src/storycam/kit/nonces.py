@@ -35,10 +35,15 @@ class NonceRegister:
     async def _flush(self) -> None:
         batch, self._batch = self._batch, []
         try:
-            async with self._redis().pipeline(transaction=False) as pipeline:
-                for key, remember_ms, _ in batch:
-                    pipeline.set(key, b"", nx=True, px=remember_ms)
-                answers = await pipeline.execute()
+            redis = self._redis()
+            if len(batch) == 1:  # alone: a pipeline would only cost more
+                [(key, remember_ms, _)] = batch
+                answers = [await redis.set(key, b"", nx=True, px=remember_ms)]
+            else:
+                async with redis.pipeline(transaction=False) as pipeline:
+                    for key, remember_ms, _ in batch:
+                        pipeline.set(key, b"", nx=True, px=remember_ms)
+                    answers = await pipeline.execute()
         except asyncio.CancelledError:  # the service stops: so do the requests waiting on this batch
             for _, _, future in batch:
                 future.cancel()
