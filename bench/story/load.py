@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.http import Client
 from bench.infra import mean, percentile
-from storycam.kit.service_auth import CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from storycam.kit.service_auth import signed_headers
 
 STORY = "bench-labyrinth"
 
@@ -52,15 +52,10 @@ class StoryApi:
 
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
         data = json.dumps(body).encode()
-        timestamp = str(int(time.time()))
-        headers = {
-            "content-type": "application/json",
-            CALLER_HEADER: "gateway",
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature(
-                self._secret, caller="gateway", timestamp=timestamp, method="POST", target=path, body=data
-            ),
-        }
+        headers = {"content-type": "application/json"}
+        headers |= signed_headers(
+            self._secret, caller="gateway", method="POST", target=path, headers=headers, body=data
+        )
         try:
             status, payload = await self._client.post(path, data, headers)
         except OSError:

@@ -60,8 +60,25 @@ async def test_webhook_journals_an_update_once(database_url: str, redis_url: str
         ({SECRET_HEADER: "<secret>"}, b"[1, 2]", 400),
         ({SECRET_HEADER: "<secret>"}, b"\xff\xfe", 400),
         ({SECRET_HEADER: "<secret>"}, b'{"update_id": 1, "pad": "' + b"x" * 1_100_000 + b'"}', 400),
+        # Past Python's recursion limit: a RecursionError (500) before.
+        ({SECRET_HEADER: "<secret>"}, b"[" * 100_000, 400),
+        ({SECRET_HEADER: "<secret>"}, b'{"update_id": 1, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", 400),
+        # Readable by Python, but no update nests so deep: journaled, a worker would find the limit reading it.
+        ({SECRET_HEADER: "<secret>"}, b'{"update_id": 1, "message": ' + b"[" * 200 + b"]" * 200 + b"}", 400),
     ],
-    ids=["no-secret", "wrong-secret", "not-json", "no-update-id", "string-id", "array", "not-utf8", "huge"],
+    ids=[
+        "no-secret",
+        "wrong-secret",
+        "not-json",
+        "no-update-id",
+        "string-id",
+        "array",
+        "not-utf8",
+        "huge",
+        "nested-100000",
+        "update-nested-100000",
+        "update-nested-200",
+    ],
 )
 async def test_bad_requests_are_refused_and_journal_nothing(
     database_url: str, redis_url: str, redis: Redis, secret: str, headers: dict[str, str], body: bytes, status: int

@@ -12,9 +12,10 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from storycam.kit.service_auth import ServiceAuth
 from storycam.payments.ledger import service as ledger
 from tests.story.support import new_user
-from tests.support.services import BY_NAME, build, running
+from tests.support.services import BY_NAME, TEST_SECRET, build, running
 
 
 @pytest.fixture
@@ -150,3 +151,55 @@ async def test_entitlements_count_the_credits_the_user_can_spend(
         await ledger.hold(connection, user, 2, "job-entitlements", ttl=timedelta(minutes=5))
     entitlements = (await payments.get(f"/internal/v1/users/{user}/entitlements")).json()
     assert entitlements["credits"] == 3
+
+
+def _signed_grant(payments: httpx.AsyncClient, user: int, key: str) -> httpx.Request:
+    request = payments.build_request(
+        "POST",
+        f"/internal/v1/users/{user}/subscriptions/grants",
+        json={"days": 30, "reason": "apology for an outage"},
+        headers={"Idempotency-Key": key},
+    )
+    return next(ServiceAuth(TEST_SECRET, "support").auth_flow(request))
+
+
+def _resent(signed: httpx.Request, **headers: str) -> httpx.Request:
+    """``signed`` sent again as caught on the wire, with ``headers`` put in place of its own."""
+    replaced = {name.lower() for name in headers}
+    kept = [(name, value) for name, value in signed.headers.multi_items() if name.lower() not in replaced]
+    return httpx.Request(signed.method, signed.url, headers=[*kept, *headers.items()], content=signed.content)
+
+
+async def test_a_signed_grant_replayed_later_is_refused(payments: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    """Support's grant, caught on the wire and sent again 2 s later (inside the signature window): refused
+    before it reaches the grant, not answered as a retry of it."""
+    user = new_user()
+    signed = _signed_grant(payments, user, str(uuid4()))
+    assert (await payments.send(signed, auth=None)).status_code == 201
+    await asyncio.sleep(2)
+    replay = await payments.send(_resent(signed), auth=None)
+    assert replay.status_code == 401
+    assert replay.json()["error"] == "unauthorized"
+    assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 1
+
+
+async def test_a_signature_does_not_carry_over_to_another_idempotency_key(
+    payments: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    """The same signature with another Idempotency-Key would be another grant: refused, nothing granted."""
+    user = new_user()
+    signed = _signed_grant(payments, user, str(uuid4()))
+    swapped = await payments.send(_resent(signed, **{"Idempotency-Key": str(uuid4())}), auth=None)
+    assert swapped.status_code == 401
+    # Nor with the other key put in front of the signed one (the grant reads the first, the signature the last).
+    doubled = httpx.Request(
+        signed.method,
+        signed.url,
+        headers=[("Idempotency-Key", str(uuid4())), *signed.headers.multi_items()],
+        content=signed.content,
+    )
+    assert (await payments.send(doubled, auth=None)).status_code == 401
+    assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 0
+    # The request as signed is still good: refusals spent nothing of it.
+    assert (await payments.send(signed, auth=None)).status_code == 201
+    assert await db.fetchval("SELECT count(*) FROM payments.subscriptions WHERE user_id = $1", user) == 1

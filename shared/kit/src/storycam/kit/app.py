@@ -153,6 +153,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         ServiceAuthMiddleware,
         secret=settings.internal_auth_secret.get_secret_value(),
         public_paths={route.path for route in public},
+        # The lifespan's client, asked per request (the middleware is made before the lifespan runs).
+        redis=lambda: app.state.service.redis,
         max_body_bytes=definition.max_body_bytes,
         max_skew_seconds=settings.internal_auth_max_skew_seconds,
     )

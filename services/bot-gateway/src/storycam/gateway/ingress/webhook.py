@@ -25,6 +25,10 @@ UPDATES = Counter("storycam_gateway_webhook_updates_total", "Updates received on
 PATH = "/telegram/webhook"
 _SECRET_HEADER = b"x-telegram-bot-api-secret-token"
 _MAX_UPDATE_BYTES = 1_048_576
+# Telegram's updates nest about a dozen levels (an update, a message, the message it replies to, its keyboard...).
+# A body nested far deeper is no update, and would only find Python's recursion limit: here in json, or later in a
+# worker reading it back from the journal.
+_MAX_UPDATE_DEPTH = 64
 
 
 async def accept(app: Any, secret: str | None, raw: bytes) -> None:
@@ -70,9 +74,24 @@ router.add_route(PATH, telegram_webhook, methods=["POST"], include_in_schema=Fal
 def _parse(raw: bytes) -> dict[str, Any] | None:
     try:
         update = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     # type(), not isinstance(): JSON's true and false are not update ids.
     if not isinstance(update, dict) or type(update.get("update_id")) is not int or update["update_id"] < 0:
         return None
+    # Counting brackets is nearly free and bounds the depth from above: only a body with many of them is walked.
+    if raw.count(b"[") + raw.count(b"{") > _MAX_UPDATE_DEPTH and _deeper_than(update, _MAX_UPDATE_DEPTH):
+        return None
     return update
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` levels (walked with a stack, not recursion)."""
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
