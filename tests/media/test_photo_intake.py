@@ -7,7 +7,7 @@ import warnings
 from io import BytesIO
 
 import pytest
-from PIL import ExifTags, Image, ImageFile
+from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from storycam.media.photos import (
     DEFAULT_LIMITS,
@@ -151,6 +151,18 @@ class TestAcceptedPhotos:
         assert dict(stored.getexif()) == {}
         assert "comment" not in stored.info
         assert b"PhoneMaker" not in photo.to_jpeg()
+
+    def test_a_colour_profile_is_applied_then_dropped(self) -> None:
+        srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        source = Image.open(BytesIO(bad_files.real_jpeg())).convert("RGB")
+        photo = accept_photo(bad_files.encoded(source, "JPEG", icc_profile=srgb))
+        assert photo.image.info == {}
+        assert "icc_profile" not in Image.open(BytesIO(photo.to_jpeg())).info
+
+    def test_a_16_bit_grey_png_becomes_rgb(self) -> None:
+        grey = Image.new("I;16", (200, 200), 40_000)
+        photo = accept_photo(bad_files.encoded(grey, "PNG"))
+        assert photo.image.getpixel((10, 10)) == (156, 156, 156)  # 40,000 / 256
 
     def test_transparency_is_flattened_onto_white(self) -> None:
         clear = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
