@@ -172,7 +172,7 @@ def _scene(photo: np.ndarray, style: str, seed: int) -> Scene:
     return Scene(Stage(image, camera, look), camera, look, seed)
 
 
-def test_the_seed_decides_the_confetti_and_nothing_else_varies(photo: np.ndarray) -> None:
+def test_the_same_seed_draws_the_same_frame_and_another_seed_another(photo: np.ndarray) -> None:
     celebrating = 120  # four seconds in: confetti everywhere
     one, same, other = (_scene(photo, "stadium", seed).frame(celebrating) for seed in (0, 0, 1))
     assert np.array_equal(np.asarray(one), np.asarray(same))

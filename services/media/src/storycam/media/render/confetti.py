@@ -28,7 +28,10 @@ class Confetti:
         # Cannons at the bottom corners aim up and inwards; the falling pieces start above the frame.
         angle = np.radians(rng.uniform(48, 80, n))
         speed = rng.uniform(1500, 2600, n)
-        self.x0 = np.where(cannon, WIDTH / 2 + side * (WIDTH / 2 - 40), rng.uniform(0, WIDTH, n))
+        # Paper from the roof falls at the sides, so that it does not rain over the couple in the middle.
+        roof = rng.uniform(0, 0.32, n) * WIDTH
+        roof = np.where(rng.random(n) < 0.5, roof, WIDTH - roof)
+        self.x0 = np.where(cannon, WIDTH / 2 + side * (WIDTH / 2 - 40), roof)
         self.y0 = np.where(cannon, HEIGHT + 10, rng.uniform(-260, -20, n))
         self.vx = np.where(cannon, -side * speed * np.cos(angle), rng.uniform(-40, 40, n))
         self.vy = np.where(cannon, -speed * np.sin(angle), rng.uniform(0, 80, n))
