@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from bench.kisscam.photo import FACES, photo
@@ -25,9 +24,11 @@ from storycam.media.render.styles import style_named
 
 
 def _raw_frames(path: Path) -> Iterator[Image.Image]:
-    frames = np.memmap(path, dtype=np.uint8, mode="r").reshape(-1, HEIGHT, WIDTH, 3)
-    for frame in frames:
-        yield Image.frombuffer("RGB", (WIDTH, HEIGHT), frame.tobytes(), "raw", "RGB", 0, 1)
+    """The dumped frames, read one at a time (a memory map would count the whole file as resident)."""
+    size = WIDTH * HEIGHT * 3
+    with path.open("rb") as raw:
+        while chunk := raw.read(size):
+            yield Image.frombuffer("RGB", (WIDTH, HEIGHT), chunk, "raw", "RGB", 0, 1)
 
 
 def main(mode: str, path: Path, style: str) -> None:
