@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bench.kisscam.photo import FACES, photo
+from bench.kisscam.photo import FACES
 from storycam.media.render import render_classic
 from storycam.media.render.encoder import write_mp4
 from storycam.media.render.framing import plan
@@ -31,8 +31,9 @@ def _raw_frames(path: Path) -> Iterator[Image.Image]:
             yield Image.frombuffer("RGB", (WIDTH, HEIGHT), chunk, "raw", "RGB", 0, 1)
 
 
-def main(mode: str, path: Path, style: str) -> None:
-    image = photo()
+def main(mode: str, path: Path, style: str, photo: Path) -> None:
+    # Decoded from a PNG, as a job would load the user's photo; generating it here would weigh on the peak.
+    image = Image.open(photo).convert("RGB")
     started, cpu = time.perf_counter(), time.process_time()
     if mode == "render":
         render_classic(image, FACES, path, style=style)
@@ -56,4 +57,4 @@ def main(mode: str, path: Path, style: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]), sys.argv[3])
+    main(sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))
