@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("ingress", "story")
+BENCHMARKS = ("ingress", "story", "kisscam")
 
 
 def main(argv: list[str]) -> None:
