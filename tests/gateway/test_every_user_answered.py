@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
@@ -110,10 +111,15 @@ async def test_an_unknown_button_is_answered_so_it_stops_spinning(
     assert answer["answer"]["text"] == "Эта кнопка больше не работает. Нажмите /start, чтобы открыть меню."
 
 
-async def test_odd_text_in_a_story_gets_an_answer_and_stays_out_of_the_logs(
-    database_url: str, redis_url: str, redis: Redis, capfd: pytest.CaptureFixture[str]
+async def test_odd_text_in_a_story_gets_an_answer_and_stays_out_of_the_logs_and_traces(
+    database_url: str,
+    redis_url: str,
+    redis: Redis,
+    capfd: pytest.CaptureFixture[str],
+    span_exporter: InMemorySpanExporter,
 ) -> None:
     marker = "QUILLFEATHER"
+    span_exporter.clear()
     async with live_platform(database_url, redis_url) as platform:
         await _open_the_quiet_study(platform, platform.alice)
         before = len(await platform.bot_messages(platform.alice))
@@ -144,6 +150,15 @@ async def test_odd_text_in_a_story_gets_an_answer_and_stays_out_of_the_logs(
     assert sum(dead) == 0, "every text gets handled, none dead-lettered"
     logged = capfd.readouterr()
     assert marker not in logged.out + logged.err, "what a user wrote must not appear in the logs"
+    spans = span_exporter.get_finished_spans()
+    assert any(span.name == "telegram update" for span in spans), "the check must see the update's spans"
+    traced = [
+        span.name
+        for span in spans
+        if marker in repr(dict(span.attributes or {}))
+        or any(marker in repr(dict(event.attributes or {})) for event in span.events)
+    ]
+    assert traced == [], "what a user wrote must not appear in traces"
 
 
 async def test_a_delete_me_confirmation_works_once_expires_and_its_buttons_go(

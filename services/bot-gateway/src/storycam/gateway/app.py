@@ -59,6 +59,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
             bot, state, limiter, updates=settings.user_updates_per_window, seconds=settings.user_window_seconds
         ),
         attempts=settings.update_attempts,
+        in_flight=settings.chats_in_flight_per_partition,
     )
     app.state.workers = workers
     tasks = [asyncio.create_task(workers.run(), name="update-workers")] if settings.update_workers else []

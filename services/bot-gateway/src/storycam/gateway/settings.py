@@ -27,6 +27,9 @@ class GatewaySettings(ServiceSettings):
     ingress_partitions: int = Field(default=16, ge=1, le=1024)
     partition_lease_seconds: float = Field(default=10.0, gt=0)
     update_attempts: int = Field(default=3, ge=1, le=20)
+    # Chats of one partition handled side by side (each in order): enough that a few chats waiting for Telegram's
+    # pacing never hold back the rest, few enough that a replica's handlers do not queue for pool connections.
+    chats_in_flight_per_partition: int = Field(default=8, ge=1, le=256)
 
     # Inbound throttling per user, shared by all replicas.
     user_updates_per_window: int = Field(default=20, ge=1)

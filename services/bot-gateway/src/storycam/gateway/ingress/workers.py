@@ -51,6 +51,7 @@ UpdateHandler = Callable[[dict[str, Any]], Awaitable[Sequence[str] | None]]
 _CRASH_ALLOWANCE = 2
 _READ_BATCH = 16
 _RECLAIM_BATCH = 100
+_QUEUED = 512  # updates read and waiting in a partition's lanes, at most
 
 
 class Admission(enum.Enum):
@@ -78,7 +79,7 @@ class UpdateWorkers:
         doorkeeper: Doorkeeper | None = None,
         attempts: int = 3,
         block_ms: int = 1000,
-        in_flight: int = 256,
+        in_flight: int = 8,
     ) -> None:
         self._redis = redis
         self._leases = leases
@@ -236,14 +237,17 @@ def _update_of(entry: Entry) -> dict[str, Any] | None:
 
 
 class _ChatLanes:
-    """The chats of one partition side by side: one lane (a queue and a task) per chat with updates waiting,
-    at most ``in_flight`` entries in all, so a reader never runs ahead of its handlers without bound."""
+    """The chats of one partition side by side: one lane (a queue and a task) per chat with updates waiting, at
+    most ``in_flight`` lanes handling an update at once (so a replica's handlers do not pile up on its pool
+    connections), at most ``_QUEUED`` updates waiting (the reader waits for room: it never runs ahead without
+    bound)."""
 
     def __init__(self, workers: UpdateWorkers, group: GroupConsumer, partition: int) -> None:
         self._workers = workers
         self._group = group
         self._partition = partition
-        self._room = asyncio.Semaphore(workers.in_flight)
+        self._room = asyncio.Semaphore(_QUEUED)
+        self._busy = asyncio.Semaphore(workers.in_flight)
         self._lanes: dict[int | str, asyncio.Queue[_Job]] = {}
         self._tasks: dict[int | str, asyncio.Task[None]] = {}
         self._failure: BaseException | None = None
@@ -268,7 +272,8 @@ class _ChatLanes:
             while not lane.empty():
                 job = lane.get_nowait()
                 try:
-                    await self._workers.handle_job(self._group, self._partition, job)
+                    async with self._busy:
+                        await self._workers.handle_job(self._group, self._partition, job)
                 finally:
                     self._room.release()
         except NotAcked:
