@@ -29,7 +29,7 @@ class GatewaySettings(ServiceSettings):
     update_attempts: int = Field(default=3, ge=1, le=20)
     # Chats of one partition handled side by side (each in order): enough that a few chats waiting for Telegram's
     # pacing never hold back the rest, few enough that a replica's handlers do not queue for pool connections.
-    chats_in_flight_per_partition: int = Field(default=8, ge=1, le=256)
+    chats_in_flight_per_partition: int = Field(default=4, ge=1, le=256)
 
     # Inbound throttling per user, shared by all replicas.
     user_updates_per_window: int = Field(default=20, ge=1)

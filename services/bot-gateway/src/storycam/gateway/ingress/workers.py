@@ -79,7 +79,7 @@ class UpdateWorkers:
         doorkeeper: Doorkeeper | None = None,
         attempts: int = 3,
         block_ms: int = 1000,
-        in_flight: int = 8,
+        in_flight: int = 4,
     ) -> None:
         self._redis = redis
         self._leases = leases
