@@ -72,8 +72,15 @@ def _environment(name: str, database_url: str, redis_url: str, port: int) -> dic
     for field, value in settings.model_dump().items():
         if value is not None:
             plain = value.get_secret_value() if isinstance(value, SecretStr) else value
-            env[field.upper()] = str(plain.value if isinstance(plain, Enum) else plain)
+            if isinstance(plain, list | tuple | set | frozenset):  # lists are read comma-separated
+                env[field.upper()] = ",".join(sorted(_scalar(item) for item in plain))
+            else:
+                env[field.upper()] = _scalar(plain)
     return env
+
+
+def _scalar(value: object) -> str:
+    return str(value.value if isinstance(value, Enum) else value)
 
 
 @contextlib.contextmanager
