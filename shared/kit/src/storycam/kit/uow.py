@@ -101,9 +101,11 @@ class UnitOfWork:
         self._after_commit.append(action)
 
     async def _commit(self) -> None:
-        if self._transaction is not None:
-            await self._transaction.commit()
-        await self._release()
+        try:
+            if self._transaction is not None:
+                await self._transaction.commit()
+        finally:
+            await self._release()  # a failed commit too: the pool's reset rolls the connection back
         if self._published and self._relay is not None:
             self._relay.wake()
         for action in self._after_commit:
