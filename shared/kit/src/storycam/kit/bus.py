@@ -29,7 +29,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from storycam.kit.logging import get_logger
-from storycam.kit.streams import DEAD_LETTER_SUFFIX, Entry, GroupConsumer, Rejected, RetryPolicy, Ticker, text
+from storycam.kit.streams import Entry, GroupConsumer, Rejected, RetryPolicy, Ticker, text
 from storycam.kit.tasks import stop_tasks
 
 log = get_logger(__name__)
@@ -109,10 +109,6 @@ class Subscription(Generic[T]):
 
     def __post_init__(self) -> None:
         self._adapter = TypeAdapter(self.schema)
-
-    @property
-    def dead_letter_stream(self) -> str:
-        return self.stream + DEAD_LETTER_SUFFIX
 
 
 class StreamConsumer(Generic[T]):
