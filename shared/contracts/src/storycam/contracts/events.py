@@ -18,6 +18,11 @@ class Streams:
     OPS_CANARY = "ops.canary"
     TELEGRAM_OUTBOUND = "telegram.outbound"
     USERS_ERASURE = "users.erasure"
+    # Payments tell the gateway (and story, media) what happened to a user's money: payments.PaymentsEvent.
+    PAYMENTS_EVENTS = "payments.events"
+    # Kiss Cam jobs for the media workers (media.KissCamJob) and what became of them (media.MediaEvent).
+    MEDIA_JOBS = "media.jobs"
+    MEDIA_EVENTS = "media.events"
 
 
 class CanaryPing(Contract):

@@ -43,3 +43,21 @@ class OutboundMessage(Contract):
         if not (self.text or self.photo_url or self.video_url):
             raise ValueError("an outbound message needs text, a photo or a video")
         return self
+
+
+class StarsRefund(Contract):
+    """Published on ``telegram.outbound`` by payments (an operator's refund of a Stars payment): the gateway calls
+    ``refundStarPayment`` once per ``request_id``, then reports ``POST /internal/v1/stars/refunds`` to payments
+    (``StarsRefundDone``), which takes back what the payment granted."""
+
+    type: Literal["telegram.stars_refund"] = "telegram.stars_refund"
+    request_id: UUID
+    user_id: int
+    telegram_payment_charge_id: str = Field(min_length=1, max_length=256)
+
+
+class StarsRefundDone(Contract):
+    user_id: int
+    telegram_payment_charge_id: str = Field(min_length=1, max_length=256)
+    # Telegram said CHARGE_ALREADY_REFUNDED: refunded before (by us or by Telegram support); take back all the same.
+    already_refunded: bool = False
