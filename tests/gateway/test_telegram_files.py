@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -38,7 +39,7 @@ async def test_the_id_comes_from_the_message_that_carried_the_upload(gateway_db:
     chat = Chat(id=7, type="private")
     photo = Message(
         message_id=1,
-        date=0,
+        date=datetime(2026, 11, 30, tzinfo=UTC),
         chat=chat,
         photo=[
             PhotoSize(file_id="small", file_unique_id="s", width=90, height=60),
@@ -49,7 +50,7 @@ async def test_the_id_comes_from_the_message_that_carried_the_upload(gateway_db:
     assert await files.file_id("scene.jpg") == "large"
     clip = Message(
         message_id=2,
-        date=0,
+        date=datetime(2026, 11, 30, tzinfo=UTC),
         chat=chat,
         video=Video(file_id="clip-id", file_unique_id="c", width=1280, height=720, duration=5),
     )
