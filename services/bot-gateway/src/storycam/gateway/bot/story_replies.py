@@ -9,7 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, URLInputFile
 
 from storycam.contracts.stories import StoryCatalogue, StoryMedia, StoryReply, StorySummary
-from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUndo, buttons
+from storycam.gateway.bot.keyboards import Menu, PremiumOffers, StoryChoose, StoryPick, StoryUndo, buttons
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.clients.stories import StoriesUnavailable, StoryClient, StoryRefused
 from storycam.kit.logging import get_logger
@@ -102,8 +102,12 @@ async def show_reply(bot: Bot, chat_id: int, reply: StoryReply, language: Langua
         )
         await bot.send_message(chat_id, "\n".join(lines), reply_markup=_after_ending(reply, language))
     if reply.paywall is not None:
+        # The offers carry the story: once paid for, it goes on from the scene the paywall stopped it at.
         paywall = buttons(
-            [(reply.paywall.button, Menu(item="premium")), (text(language, "stories.other"), Menu(item="stories"))]
+            [
+                (reply.paywall.button, PremiumOffers(story=reply.story)),
+                (text(language, "stories.other"), Menu(item="stories")),
+            ]
         )
         body = f"<b>{html.escape(reply.paywall.title)}</b>\n\n{html.escape(reply.paywall.text)}"
         await bot.send_message(chat_id, body, reply_markup=paywall)

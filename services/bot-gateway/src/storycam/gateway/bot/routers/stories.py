@@ -47,7 +47,7 @@ async def stories_from_menu(query: CallbackQuery, language: Language, stories: S
     await _catalogue(bot, query.from_user.id, query.from_user.id, language, stories)
 
 
-async def _play(
+async def play_step(
     bot: Bot,
     chat_id: int,
     language: Language,
@@ -57,6 +57,7 @@ async def _play(
     *,
     tapped_message_id: int | None = None,
 ) -> None:
+    """Make a story step and show it, the story becoming the one free text goes to; a failure said kindly."""
     try:
         reply = await call
     except StoriesUnavailable as exc:
@@ -86,7 +87,7 @@ async def story_picked(
 ) -> None:
     await query.answer()
     call = stories.start(query.from_user.id, callback_data.slug, language, restart=callback_data.restart)
-    await _play(bot, query.from_user.id, language, state, stories, call)
+    await play_step(bot, query.from_user.id, language, state, stories, call)
 
 
 async def choice_made(
@@ -100,7 +101,7 @@ async def choice_made(
     await query.answer()
     call = stories.choose(query.from_user.id, callback_data.slug, callback_data.revision, callback_data.index)
     tapped = query.message.message_id if query.message is not None else None
-    await _play(bot, query.from_user.id, language, state, stories, call, tapped_message_id=tapped)
+    await play_step(bot, query.from_user.id, language, state, stories, call, tapped_message_id=tapped)
 
 
 async def undo_requested(
@@ -113,7 +114,7 @@ async def undo_requested(
 ) -> None:
     await query.answer()
     call = stories.undo(query.from_user.id, callback_data.slug, callback_data.revision)
-    await _play(bot, query.from_user.id, language, state, stories, call)
+    await play_step(bot, query.from_user.id, language, state, stories, call)
 
 
 async def free_text(message: Message, language: Language, stories: StoryClient, state: FSMContext, bot: Bot) -> None:
@@ -127,7 +128,7 @@ async def free_text(message: Message, language: Language, stories: StoryClient, 
         await message.answer(text(language, "text.unreadable"))
         return
     await bot.send_chat_action(message.chat.id, "typing")  # the LLM may take a moment
-    await _play(bot, message.chat.id, language, state, stories, stories.say(message.from_user.id, slug, said))
+    await play_step(bot, message.chat.id, language, state, stories, stories.say(message.from_user.id, slug, said))
 
 
 def build_router() -> Router:
