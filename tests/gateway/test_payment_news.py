@@ -142,8 +142,7 @@ async def test_each_payment_fact_is_told_once_in_the_users_language(
             ]
             assert list(buttons(told[4])) == ["⭐ Renew"]
             assert not buttons(told[5])
-            dead = await redis.xrange(f"{Streams.PAYMENTS_EVENTS}.dead")
-            assert len(dead) == 1
+            [_malformed] = await redis.xrange(f"{Streams.PAYMENTS_EVENTS}.dead")
 
             # The renewal button opens /premium for that product only.
             before = len(await platform.bot_messages(alice))
