@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from redis.asyncio import Redis
 
-from storycam.contracts.payments import LocalizedText, PaymentHistory, PaymentRecord, Renewal
+from storycam.contracts.payments import LocalizedText, PaymentHistory, PaymentRecord, PurchaseStatus, Renewal
 from tests.gateway.live import buttons, live_platform
 from tests.gateway.payments_stub import PAYMENTS_URL, account, answer, body, in_days, payments_stub
 from tests.gateway.stars_emulator import star_subscriptions
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 CHARGE = "stxsbx-renewing-charge"
 
 
-def _record(n: int, status: str, *, stars: bool) -> PaymentRecord:
+def _record(n: int, status: PurchaseStatus, *, stars: bool) -> PaymentRecord:
     at = datetime(2030, 1, n, 9, tzinfo=UTC)
     return PaymentRecord(
         purchase_id=uuid.uuid4(),
@@ -32,7 +32,7 @@ def _record(n: int, status: str, *, stars: bool) -> PaymentRecord:
         provider="stars" if stars else "yookassa",
         amount=Decimal(250) if stars else Decimal("299.90"),
         currency="XTR" if stars else "RUB",
-        status=status,  # type: ignore[arg-type]
+        status=status,
         created_at=at,
         updated_at=at,
     )
