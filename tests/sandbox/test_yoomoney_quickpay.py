@@ -169,3 +169,9 @@ async def test_a_wrong_form_is_refused_and_notifies_nothing(
 async def test_without_a_notification_url_pay_is_refused(client: httpx.AsyncClient) -> None:
     paid = await client.post("/yoomoney/quickpay/pay", data=_fields(_link()))
     assert paid.status_code == 409
+
+
+def test_yoomoneys_own_schedule_is_at_once_ten_minutes_then_an_hour_after_the_first() -> None:
+    policy = YooMoneyConfig().delivery
+    assert policy.attempts == 3
+    assert [policy.delay(1), policy.delay(1) + policy.delay(2)] == [600.0, 3600.0]

@@ -1,4 +1,5 @@
-"""How the emulator behaves: Telegram's limits by default, shorter waits for tests."""
+"""How the emulators behave: Telegram's limits and the payment providers' habits by default, shorter waits for
+tests."""
 
 from __future__ import annotations
 
@@ -33,9 +34,9 @@ class YooMoneyConfig:
     notification_url: str | None = None
     notification_secret: str = "sandbox_notification_secret"  # noqa: S105 - the emulator's own
     source_address: str | None = None
-    # YooMoney tries three times: at once, after 10 minutes, after an hour.
+    # YooMoney tries three times: at once, 10 minutes later, and an hour after the first.
     delivery: DeliveryPolicy = field(
-        default_factory=lambda: DeliveryPolicy(attempts=3, initial_delay=600.0, max_delay=3000.0)
+        default_factory=lambda: DeliveryPolicy(attempts=3, initial_delay=600.0, max_delay=3000.0, factor=5.0)
     )
     card_commission_percent: str = "3"  # AC: a bank card
     wallet_commission_percent: str = "1"  # PC: a YooMoney wallet

@@ -26,16 +26,17 @@ DeliveryState = Literal["pending", "delivered", "failed"]
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """How often and how patiently: the first attempt at once, then ``initial_delay`` doubling up to
+    """How often and how patiently: the first attempt at once, then ``initial_delay`` growing by ``factor`` up to
     ``max_delay``, ``attempts`` in all (YooKassa keeps trying for about a day; the sandbox stops sooner)."""
 
     attempts: int = 10
     initial_delay: float = 1.0
     max_delay: float = 300.0
     request_timeout: float = 10.0
+    factor: float = 2.0
 
     def delay(self, failures: int) -> float:
-        return float(min(self.max_delay, self.initial_delay * 2 ** max(0, failures - 1)))
+        return float(min(self.max_delay, self.initial_delay * self.factor ** max(0, failures - 1)))
 
 
 @dataclass
