@@ -285,3 +285,38 @@ async def test_the_client_with_a_wrong_secret_is_rejected(emulator: FastAPI) -> 
 
 def test_the_services_idempotence_key_fits_yookassas_limit() -> None:
     assert len(payment_idempotence_key(uuid4())) <= 64
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        BODY | {"amount": {"value": "1e400", "currency": "RUB"}},
+        BODY | {"amount": {"value": "NaN", "currency": "RUB"}},
+        BODY | {"amount": {"value": True, "currency": "RUB"}},
+        BODY | {"amount": "500"},
+        BODY | {"metadata": {"user_id": 42}},
+        BODY | {"metadata": ["not", "a", "map"]},
+        BODY
+        | {
+            "receipt": {
+                "customer": {"email": "a@example.com"},
+                "items": [
+                    {
+                        "description": "x",
+                        "quantity": "1e400",
+                        "amount": {"value": "1", "currency": "RUB"},
+                        "vat_code": 1,
+                    }
+                ],
+            }
+        },
+        BODY | {"receipt": {"customer": {}, "items": []}},
+        BODY | {"confirmation": None},
+        [1, 2, 3],
+    ],
+)
+async def test_odd_bodies_are_a_400_never_a_500(client: httpx.AsyncClient, body: Any) -> None:
+    response = await client.post("/yookassa/v3/payments", json=body, headers=_auth() | {"Idempotence-Key": "odd"})
+
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_request"

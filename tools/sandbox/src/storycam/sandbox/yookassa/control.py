@@ -15,7 +15,7 @@ from storycam.sandbox.telegram.refusals import Invalid, NotNow, UnknownMessage
 from storycam.sandbox.yookassa.deps import ShopDep
 from storycam.sandbox.yookassa.errors import YooKassaApiError
 from storycam.sandbox.yookassa.objects import Payment
-from storycam.sandbox.yookassa.requests import AmountBody, RefundBody
+from storycam.sandbox.yookassa.requests import MAX_AMOUNT, AmountBody, RefundBody
 from storycam.sandbox.yookassa.shop import CANCELLATION_PARTIES, ForcedFailure, YooKassaShop
 
 router = APIRouter(prefix="/sandbox/yookassa", tags=["sandbox: yookassa"])
@@ -28,7 +28,7 @@ class CancelBody(BaseModel):
 class DashboardRefundBody(BaseModel):
     """A refund made in the shop's dashboard; without an amount, all that is left of the payment."""
 
-    amount: Decimal | None = Field(default=None, gt=0, decimal_places=2)
+    amount: Decimal | None = Field(default=None, gt=0, le=MAX_AMOUNT, decimal_places=2)
     description: str | None = Field(default=None, max_length=250)
 
 

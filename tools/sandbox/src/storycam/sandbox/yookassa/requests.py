@@ -12,6 +12,7 @@ from storycam.sandbox.yookassa.errors import YooKassaApiError, invalid_request
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_IDEMPOTENCE_KEY = 64
+MAX_AMOUNT = Decimal("100000000")  # far above any one payment; keeps arithmetic on amounts exact
 _LENIENT = ConfigDict(frozen=True, extra="ignore")  # fields the emulator does not model are let through
 
 Body = TypeVar("Body", bound=BaseModel)
@@ -26,8 +27,8 @@ class AmountBody(BaseModel):
     @field_validator("value")
     @classmethod
     def _kopecks(cls, value: Decimal) -> Decimal:
-        if not value.is_finite() or value <= 0:
-            raise ValueError("must be a positive amount")
+        if not value.is_finite() or not 0 < value <= MAX_AMOUNT:
+            raise ValueError(f"must be a positive amount up to {MAX_AMOUNT}")
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:
             raise ValueError("has at most two digits after the point")
@@ -58,7 +59,7 @@ class ReceiptItemBody(BaseModel):
     model_config = _LENIENT
 
     description: str = Field(min_length=1, max_length=128)
-    quantity: Decimal = Field(gt=0)
+    quantity: Decimal = Field(gt=0, le=99999, allow_inf_nan=False)
     amount: AmountBody
     vat_code: int = Field(ge=1, le=12)
     payment_mode: str | None = None
