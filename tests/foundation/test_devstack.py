@@ -167,6 +167,10 @@ def test_dev_brings_up_everything_ctrl_c_leaves_nothing_and_a_restart_is_answere
         replies = _say_and_wait_for_the_bot("/start")
         assert replies, "the bot did not answer /start in the sandbox"
         assert str(replies[0]["text"]).startswith("Hi, Alice!")
+        # Without payment keys, the sandbox's YooKassa notifies the payments service, from the address it trusts.
+        shop = httpx.get(f"{SANDBOX}/sandbox/yookassa/deliveries", timeout=5).json()
+        assert shop["webhook_url"] == f"http://127.0.0.1:{PORT_BASE + 3}/webhooks/yookassa"
+        assert shop["source_address"] == "127.0.0.1"
 
         children = _descendants(stack.process.pid)
         assert len(children) >= 6  # four services, the sandbox and Valkey (and their helpers)
@@ -186,7 +190,7 @@ def test_dev_brings_up_everything_ctrl_c_leaves_nothing_and_a_restart_is_answere
 @pytest.mark.parametrize("terminal", [True, False], ids=["ctrl-c in the terminal", "sigterm to storycam-dev"])
 def test_stopping_while_the_bot_is_being_registered_leaves_nothing(tmp_path: Path, terminal: bool) -> None:
     # A Bot API that takes the registration's connection and never answers holds `storycam-gateway register`
-    # at that moment, for as long as the test needs (with a token the sandbox does not start).
+    # at that moment, for as long as the test needs (with a token the sandbox runs only the payment emulators).
     port_base = PORT_BASE + 20
     with socket.create_server(("127.0.0.1", 0)) as telegram:
         telegram.settimeout(START_SECONDS)
