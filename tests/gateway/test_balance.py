@@ -11,14 +11,11 @@ import pytest
 from redis.asyncio import Redis
 
 from storycam.contracts.payments import LocalizedText, PaymentHistory, PaymentRecord, PurchaseStatus, Renewal
-from tests.gateway.live import buttons, live_platform
-from tests.gateway.payments_stub import PAYMENTS_URL, account, answer, body, in_days, payments_stub
-from tests.gateway.stars_emulator import star_subscriptions
+from tests.gateway.live import Platform, buttons, live_platform
+from tests.gateway.payments_stub import PAYMENTS_URL, account, answer, body, in_days, payments_stub, stars_checkout
 from tests.gateway.support import until
 
 pytestmark = pytest.mark.slow
-
-CHARGE = "stxsbx-renewing-charge"
 
 
 def _record(n: int, status: PurchaseStatus, *, stars: bool) -> PaymentRecord:
@@ -77,28 +74,52 @@ async def test_balance_shows_the_account(database_url: str, redis_url: str, redi
 async def test_stars_auto_renewal_is_cancelled_through_telegram_then_payments(
     database_url: str, redis_url: str, redis: Redis
 ) -> None:
-    renewing = account(
-        premium=True,
-        premium_until=in_days(30),
-        renewal=Renewal(provider="stars", auto_renew=True, telegram_payment_charge_id=CHARGE),
-    )
-    with payments_stub() as stub, star_subscriptions() as telegram:
-        stub.get(url__regex=rf"{PAYMENTS_URL}/internal/v1/users/\d+/account").mock(return_value=answer(renewing))
+    with payments_stub() as stub:
+        stub.post(url__regex=rf"{PAYMENTS_URL}/internal/v1/users/\d+/checkouts").mock(
+            return_value=answer(stars_checkout("premium_month", subscription=True), 201)
+        )
+        account_route = stub.get(url__regex=rf"{PAYMENTS_URL}/internal/v1/users/\d+/account")
         renewal = stub.post(url__regex=rf"{PAYMENTS_URL}/internal/v1/users/\d+/renewal").respond(200, json={})
         async with live_platform(database_url, redis_url, payments_url=PAYMENTS_URL) as platform:
             alice = platform.alice
+            charge = await _subscribe(platform, alice)
+            account_route.mock(
+                return_value=answer(
+                    account(
+                        premium=True,
+                        premium_until=in_days(30),
+                        renewal=Renewal(provider="stars", auto_renew=True, telegram_payment_charge_id=charge),
+                    )
+                )
+            )
             [balance] = await platform.answer(alice, "/balance")
             assert "🔁 Auto-renewal is on (⭐ Stars)" in balance["text"]
             before = len(await platform.bot_messages(alice))
             await platform.tap(alice, balance["message_id"], buttons(balance)["⏹ Cancel auto-renewal"])
             [*_, said] = await platform.wait_for_bot(alice, before + 1)
             assert said["text"] == "Auto-renewal is off. Premium stays until January 31, 2030, then simply ends."
-            assert telegram.made == [{"user_id": alice, "telegram_payment_charge_id": CHARGE, "is_canceled": True}]
+            # Telegram will not renew it any more...
+            [subscription] = (await platform.control.get(f"/sandbox/users/{alice}/subscriptions")).json()[
+                "subscriptions"
+            ]
+            assert subscription["canceled_by"] == "bot"
+            # ...and payments was told after Telegram agreed.
             await until(lambda: _at_least(renewal.call_count, 1))
             assert renewal.calls.last.request.url.path == f"/internal/v1/users/{alice}/renewal"
             assert body(renewal.calls.last) == {"auto_renew": False}
             tapped = next(m for m in await platform.bot_messages(alice) if m["message_id"] == balance["message_id"])
             assert not buttons(tapped), "the button is used up"
+
+
+async def _subscribe(platform: Platform, person: int) -> str:
+    """Alice subscribes with Stars through the emulator's invoice link; the charge Telegram renews."""
+    [offers] = await platform.answer(person, "/premium")
+    await platform.tap(person, offers["message_id"], buttons(offers)["⭐ Stars · Premium for 30 days · 250 ⭐"])
+    [link] = await platform.wait_for_bot(person, 1, where=lambda m: "every 30 days" in str(m.get("text")))
+    [[button]] = link["reply_markup"]["inline_keyboard"]
+    paid = await platform.control.post(f"/sandbox/users/{person}/invoice-links", json={"url": button["url"]})
+    charge: str = paid.json()["message"]["successful_payment"]["telegram_payment_charge_id"]
+    return charge
 
 
 async def test_payments_lists_the_last_ten(database_url: str, redis_url: str, redis: Redis) -> None:

@@ -20,7 +20,6 @@ from tests.gateway.payments_stub import (
     payments_stub,
     stars_checkout,
 )
-from tests.gateway.stars_emulator import invoice_links
 from tests.gateway.support import until
 
 pytestmark = pytest.mark.slow
@@ -124,26 +123,45 @@ async def test_a_stars_purchase_from_invoice_to_payment_reported(
             assert not [m for m in said if "Payment" in str(m.get("text"))]
 
 
-async def test_a_stars_subscription_is_bought_through_an_invoice_link(
+async def test_a_stars_subscription_is_bought_through_an_invoice_link_and_renews(
     database_url: str, redis_url: str, redis: Redis
 ) -> None:
-    with payments_stub() as stub, invoice_links() as links:
+    with payments_stub() as stub:
         stub.post(url__regex=rf"{PAYMENTS_URL}/internal/v1/users/\d+/checkouts").mock(
             return_value=answer(stars_checkout("premium_month", subscription=True), 201)
         )
         async with live_platform(database_url, redis_url, payments_url=PAYMENTS_URL) as platform:
-            offers = await _offers(platform, platform.alice)
-            await platform.tap(
-                platform.alice, offers["message_id"], buttons(offers)["⭐ Stars · Premium for 30 days · 250 ⭐"]
-            )
-            [link] = await platform.wait_for_bot(
-                platform.alice, 1, where=lambda m: "every 30 days" in str(m.get("text"))
-            )
-            [made] = links.made
-            assert (made["currency"], made["subscription_period"], made["prices"][0]["amount"]) == ("XTR", MONTH, 250)
+            alice = platform.alice
+            offers = await _offers(platform, alice)
+            await platform.tap(alice, offers["message_id"], buttons(offers)["⭐ Stars · Premium for 30 days · 250 ⭐"])
+            [link] = await platform.wait_for_bot(alice, 1, where=lambda m: "every 30 days" in str(m.get("text")))
             [[button]] = link["reply_markup"]["inline_keyboard"]
             assert button["text"] == "⭐ Subscribe for 250 ⭐"
-            assert button["url"] == made["link"]
+            sold = (await platform.control.get(f"/sandbox/invoice-links/{button['url'].rsplit('$', 1)[1]}")).json()
+            assert sold["subscription_period"] == MONTH
+            assert (sold["invoice"]["currency"], sold["invoice"]["total_amount"]) == ("XTR", 250)
+
+            # Alice opens the link and pays: the first payment of a subscription.
+            paid = await platform.control.post(f"/sandbox/users/{alice}/invoice-links", json={"url": button["url"]})
+            assert paid.json()["status"] == "paid"
+            await until(lambda: _called(stub["stars_payments"], 1))
+            first = body(stub["stars_payments"].calls.last)
+            assert (first["is_recurring"], first["is_first_recurring"]) == (True, True)
+            assert first["subscription_expiration_date"] is not None
+
+            # Thirty days on, Telegram renews it by itself: reported as a recurring payment with a new charge.
+            [subscription] = (await platform.control.get(f"/sandbox/users/{alice}/subscriptions")).json()[
+                "subscriptions"
+            ]
+            charge = subscription["telegram_payment_charge_ids"][0]
+            assert charge == first["telegram_payment_charge_id"]
+            renewed = await platform.control.post(f"/sandbox/users/{alice}/subscriptions/{charge}/renew")
+            renewed.raise_for_status()
+            await until(lambda: _called(stub["stars_payments"], 2))
+            second = body(stub["stars_payments"].calls.last)
+            assert (second["is_recurring"], second["is_first_recurring"]) == (True, False)
+            assert second["telegram_payment_charge_id"] != charge
+            assert second["payload"] == first["payload"]
 
 
 async def test_a_card_purchase_opens_the_checkout_page(database_url: str, redis_url: str, redis: Redis) -> None:
