@@ -95,6 +95,27 @@ async def test_a_payment_payments_cannot_match_is_said_and_not_left_silent(
             assert any("can't match it to a purchase" in str(m.get("text")) for m in said)
 
 
+async def test_a_payment_is_reported_until_payments_has_it_and_the_user_hears_once(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    granted = answer(PaymentOutcome(purchase_id=uuid.uuid4(), granted=True, status="succeeded"))
+    with payments_stub() as stub:
+        stub.post(url__regex=rf"{PAYMENTS_URL}/internal/v1/users/\d+/checkouts").mock(
+            return_value=answer(stars_checkout(), 201)
+        )
+        # Payments away for the handler's first round of tries; the update's next attempt gets through.
+        stub["stars_payments"].mock(side_effect=[httpx.Response(503)] * 4 + [granted])
+        async with live_platform(database_url, redis_url, payments_url=PAYMENTS_URL) as platform:
+            invoice = await _invoice(platform, platform.alice, "⭐ Stars · 10 AI video credits · 150 ⭐")
+            assert (await _pay(platform, platform.alice, invoice))["status"] == "paid"
+            await until(lambda: _reported(stub["stars_payments"], 5))
+            said = await platform.settle(platform.alice)
+            confirming = [m for m in said if str(m.get("text")).startswith("Payment received! I'm confirming it")]
+            assert len(confirming) == 1, "told once, though the update was handled twice"
+            charges = {body(call)["telegram_payment_charge_id"] for call in stub["stars_payments"].calls}
+            assert len(charges) == 1  # the same payment each time: payments journals it once
+
+
 async def test_a_stars_refund_is_made_once_per_request_and_reported(
     database_url: str, redis_url: str, redis: Redis
 ) -> None:
