@@ -10,6 +10,7 @@ from storycam.kit.db import Executor
 
 @dataclass(frozen=True)
 class Ending:
+    subscription_id: int  # the last period's row: a new payment makes a new one, with reminders of its own
     user_id: int
     ends_at: datetime  # the end of the user's last premium period (a new period starts where the last ends)
     product_id: str | None  # the product of that last period; None for support's grants
@@ -26,10 +27,10 @@ async def endings(db: Executor, after: datetime, until: datetime) -> list[Ending
     """Users whose premium (their last period) ends in (after, until], soonest first."""
     rows = await db.fetch(
         """
-        SELECT user_id, ends_at, product_id FROM (
-            SELECT DISTINCT ON (s.user_id) s.user_id, s.active_until AS ends_at, s.product_id
+        SELECT id, user_id, ends_at, product_id FROM (
+            SELECT DISTINCT ON (s.user_id) s.id, s.user_id, s.active_until AS ends_at, s.product_id
             FROM subscriptions s
-            WHERE s.plan = 'premium' AND s.user_id IN (
+            WHERE s.plan = 'premium' AND s.user_id IS NOT NULL AND s.user_id IN (
                 SELECT user_id FROM subscriptions WHERE plan = 'premium' AND active_until > $1 AND active_until <= $2
             )
             ORDER BY s.user_id, s.active_until DESC
@@ -40,4 +41,7 @@ async def endings(db: Executor, after: datetime, until: datetime) -> list[Ending
         after,
         until,
     )
-    return [Ending(user_id=r["user_id"], ends_at=r["ends_at"], product_id=r["product_id"]) for r in rows]
+    return [
+        Ending(subscription_id=r["id"], user_id=r["user_id"], ends_at=r["ends_at"], product_id=r["product_id"])
+        for r in rows
+    ]

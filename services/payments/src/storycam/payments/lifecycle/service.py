@@ -1,7 +1,8 @@
 """The subscription lifecycle job: reminders before premium ends and the news that it ended, each sent once.
 
 Every replica runs it every minute or so. Each announcement is its own unit of work claiming an inbox key named
-for the fact (``reminder:<user>:<end>:<days>``, ``expired:<user>:<end>``): two replicas at the same moment
+for the fact (``subscription.reminder:<period id>:<end>:<days>``, ``subscription.expired:<period id>:<end>``,
+of the last period's row: no Telegram id in a key that outlives an erasure): two replicas at the same moment
 serialise on the key, and the second finds it taken and sends nothing. A new payment moves the end, so the next
 end gets its own reminders.
 
@@ -55,10 +56,10 @@ async def _announcement(
     renewal = await accounts.renewal(db, ending.user_id)
     auto_renew = renewal is not None and renewal.auto_renew
     product_id = ending.product_id or rules.fallback_product_id
-    end = ending.ends_at.astimezone(UTC).isoformat()
+    fact = f"{ending.subscription_id}:{int(ending.ends_at.timestamp())}"  # a period cut short (refund) ends anew
     if ending.ends_at > now:
         days = _days_left(ending.ends_at, now)
-        key = f"reminder:{ending.user_id}:{end}:{days}"
+        key = f"subscription.reminder:{fact}:{days}"
         return key, SubscriptionEnding(
             event_id=key,
             user_id=ending.user_id,
@@ -69,7 +70,7 @@ async def _announcement(
         )
     if auto_renew and now < ending.ends_at + rules.renewal_grace:
         return None  # Telegram may still renew it
-    key = f"expired:{ending.user_id}:{end}"
+    key = f"subscription.expired:{fact}"
     return key, SubscriptionExpired(
         event_id=key, user_id=ending.user_id, ended_at=ending.ends_at, product_id=product_id
     )
