@@ -16,20 +16,21 @@ from storycam.payments.subscriptions import service
 log = get_logger(__name__)
 
 
-def erasure_subscription(state: ServiceState) -> Subscription[UserErasureRequested]:
-    async def on_erasure(event: UserErasureRequested, work: UnitOfWork) -> None:
-        deleted = await service.erase(work, event.user_id)
-        # Charges and the ledger (docs/credits.md): kept grants a purchase paid for are unlinked, the rest deleted.
-        connection = await work.connection()
-        charges_deleted = await charges.erase(connection, event.user_id)
-        entries_deleted, entries_unlinked = await ledger.erase(connection, event.user_id)
-        log.info(
-            "user.erased",
-            request_id=str(event.request_id),
-            grants_deleted=deleted,
-            charges_deleted=charges_deleted,
-            credit_entries_deleted=entries_deleted,
-            credit_entries_unlinked=entries_unlinked,
-        )
+async def erase_user(event: UserErasureRequested, work: UnitOfWork) -> None:
+    deleted = await service.erase(work, event.user_id)
+    # Charges and the ledger (docs/credits.md): kept grants a purchase paid for are unlinked, the rest deleted.
+    connection = await work.connection()
+    charges_deleted = await charges.erase(connection, event.user_id)
+    entries_deleted, entries_unlinked = await ledger.erase(connection, event.user_id)
+    log.info(
+        "user.erased",
+        request_id=str(event.request_id),
+        grants_deleted=deleted,
+        charges_deleted=charges_deleted,
+        credit_entries_deleted=entries_deleted,
+        credit_entries_unlinked=entries_unlinked,
+    )
 
-    return erasure_group(state, on_erasure)
+
+def erasure_subscription(state: ServiceState) -> Subscription[UserErasureRequested]:
+    return erasure_group(state, erase_user)
