@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
+from storycam.contracts.payments import ChargeKind
 from storycam.payments.charges import service as charges
 from storycam.payments.charges.service import ChargeAlreadyClosed
 from storycam.payments.charges.sweeper import sweep
@@ -21,8 +22,8 @@ from tests.story.support import new_user
 NOON = datetime(2031, 3, 10, 9, 0, tzinfo=UTC)
 
 
-async def quote_source(pool: asyncpg.Pool, user: int, kind: str, now: datetime) -> tuple[str | None, int, bool]:
-    quoted = await charges.quote(pool, user, kind, POLICY, now=now)  # type: ignore[arg-type]
+async def quote_source(pool: asyncpg.Pool, user: int, kind: ChargeKind, now: datetime) -> tuple[str | None, int, bool]:
+    quoted = await charges.quote(pool, user, kind, POLICY, now=now)
     return quoted.source, quoted.credits, quoted.affordable
 
 
