@@ -196,3 +196,15 @@ async def test_a_charge_whose_credit_hold_the_ledger_swept_cannot_be_settled(pay
     assert await credits(payments_pool, user) == (1, 0)
     await sweep(payments_pool, now=later)
     assert await payments_pool.fetchval("SELECT state FROM charges WHERE user_id = $1", user) == "released"
+
+
+async def test_a_charge_key_of_the_longest_length_pays_by_credits(payments_pool: asyncpg.Pool) -> None:
+    user = new_user()
+    await fund(payments_pool, user, 1)
+    key = "k" * 128
+    assert await charge(payments_pool, user, "kisscam.ai", "trial", now=NOON) == "ai_trial"
+    assert await charge(payments_pool, user, "kisscam.ai", key, now=NOON, policy=replace(POLICY, ai_credits=1)) == (
+        "credits"
+    )
+    assert await close(payments_pool, user, key, "settle") == "settled"
+    assert await credits(payments_pool, user) == (0, 0)

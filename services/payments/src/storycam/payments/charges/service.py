@@ -11,6 +11,7 @@ settled; a released charge gives the use back (the job failed, the user should n
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -57,7 +58,11 @@ class Payer:
 
 
 def credit_hold_key(charge_key: str) -> str:
-    return f"charge:{charge_key}"
+    """The ledger hold's key for a charge: ``charge:<key>``, or its digest when that would be too long a key."""
+    key = f"charge:{charge_key}"
+    if len(key) <= ledger.MAX_KEY_LENGTH:
+        return key
+    return f"charge#{hashlib.sha256(charge_key.encode()).hexdigest()}"
 
 
 async def _free_source(
