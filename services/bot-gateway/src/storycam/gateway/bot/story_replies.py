@@ -1,4 +1,8 @@
-"""How a StoryReply looks in Telegram: media, then text, the choices as buttons under the last message."""
+"""How a StoryReply looks in Telegram: media, then text, the choices as buttons under the last message.
+
+A scene's text comes formatted from the story service when its author formatted it (``SceneMessage.html``: safe
+Telegram HTML, made there and only there); any other text is escaped here.
+"""
 
 from __future__ import annotations
 
@@ -84,7 +88,8 @@ async def show_reply(bot: Bot, chat_id: int, reply: StoryReply, language: Langua
                 log.warning("stories.media_missing", source=media.source, error=str(exc))  # the text still goes
         if message.text:
             last = n == len(reply.messages) - 1
-            await bot.send_message(chat_id, html.escape(message.text), reply_markup=keyboard if last else None)
+            body = message.html if message.html is not None else html.escape(message.text)
+            await bot.send_message(chat_id, body, reply_markup=keyboard if last else None)
             texts.append(message.text)
     if reply.messages and not texts and keyboard is not None:
         await bot.send_message(chat_id, "…", reply_markup=keyboard)

@@ -17,7 +17,7 @@ from storycam.kit.logging import get_logger
 from storycam.kit.uow import UnitOfWork
 from storycam.story.catalogue import repository
 from storycam.story.catalogue.graph import GraphNode, mermaid
-from storycam.story.catalogue.package import MediaFile, Script, StoryPackage, assemble, is_url, read_script
+from storycam.story.catalogue.package import MediaFile, ScriptDraft, StoryPackage, assemble, is_url, read_script
 from storycam.story.errors import CompilerUnavailable, StoryNotFound, StoryRejected
 from storycam.story.ink.compiler import CompilerMissing, InkCompileError, InkCompiler
 from storycam.story.players import service as players
@@ -32,7 +32,7 @@ def media_source(slug: str, ref: str) -> str:
 
 async def package_upload(upload: StoryUpload, compiler: InkCompiler) -> StoryPackage:
     """Compile (if given source) and check every script of an upload. Raises before anything is stored."""
-    scripts: list[Script] = []
+    scripts: list[ScriptDraft] = []
     for item in upload.scripts:
         compiled = item.compiled
         if item.ink is not None:
@@ -46,7 +46,7 @@ async def package_upload(upload: StoryUpload, compiler: InkCompiler) -> StoryPac
         assert compiled is not None
         scripts.append(read_script(compiled, source=item.ink, language=item.language))
     media = [MediaFile(m.name, m.content_type, m.content()) for m in upload.media]
-    return assemble(scripts, media)
+    return assemble(scripts, media, manifest=upload.manifest)
 
 
 async def store(work: UnitOfWork, package: StoryPackage) -> StoryImported:
