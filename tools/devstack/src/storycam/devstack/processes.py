@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,14 @@ def telegram_environment(overrides: dict[str, str], gateway: ServiceProcess, san
     if overrides.get("TELEGRAM_BOT_TOKEN"):
         return {}
     return {"TELEGRAM_API_BASE": f"http://127.0.0.1:{sandbox_port}", "PUBLIC_BASE_URL": gateway.url}
+
+
+def story_watch(overrides: Mapping[str, str]) -> Path | None:
+    """The story folder of the author's loop (``STORY_WATCH_DIR``): re-imported whenever a file in it changes."""
+    given = overrides.get("STORY_WATCH_DIR")
+    if not given:
+        return None
+    path = Path(given).expanduser().resolve()
+    if not path.exists():
+        raise SystemExit(f"STORY_WATCH_DIR={given}: there is no such folder or file")
+    return path

@@ -26,14 +26,20 @@ def _label(choice: str) -> str:
     return choice if len(choice) <= _BUTTON_TEXT_LIMIT else choice[: _BUTTON_TEXT_LIMIT - 1].rstrip() + "…"
 
 
-def _story_label(story: StorySummary) -> str:
+def _story_label(story: StorySummary, language: Language) -> str:
     badge = " ✓" if story.progress == "finished" else ""
     lock = "⭐ " if story.tier == "premium" else ""
-    return f"{lock}{story.title}{badge}"
+    # Listed in a language it is not written in (the operator allows it): say which one it is in.
+    only = "" if language in story.languages or not story.languages else f" · {_only_in(story.languages[0], language)}"
+    return f"{lock}{story.title}{badge}{only}"
+
+
+def _only_in(written: str, language: Language) -> str:
+    return text(language, "stories.only_ru" if written == "ru" else "stories.only_en")
 
 
 def story_list(catalogue: StoryCatalogue) -> InlineKeyboardMarkup:
-    return buttons((_story_label(story), StoryPick(slug=story.slug)) for story in catalogue.stories)
+    return buttons((_story_label(story, catalogue.language), StoryPick(slug=story.slug)) for story in catalogue.stories)
 
 
 def choice_buttons(reply: StoryReply, language: Language) -> InlineKeyboardMarkup | None:

@@ -80,8 +80,12 @@ async def store(work: UnitOfWork, package: StoryPackage) -> StoryImported:
     )
 
 
-async def catalogue(db: asyncpg.Pool, language: Language, *, user_id: int | None, premium: bool) -> StoryCatalogue:
-    stories = await repository.listed(db, language)
+async def catalogue(
+    db: asyncpg.Pool, language: Language, *, user_id: int | None, premium: bool, other_languages: bool = False
+) -> StoryCatalogue:
+    """The stories in ``language``; with ``other_languages``, also those it lacks, in a language they have (the
+    summary's ``languages`` tell the gateway to mark them)."""
+    stories = await repository.listed(db, language, other_languages=other_languages)
     runs = await players.runs_by_story(db, user_id) if user_id is not None else {}
     summaries = []
     for item in stories:
@@ -90,8 +94,8 @@ async def catalogue(db: asyncpg.Pool, language: Language, *, user_id: int | None
         summaries.append(
             StorySummary(
                 slug=story.slug,
-                title=story.titles.get(language) or next(iter(story.titles.values())),
-                description=story.descriptions.get(language, ""),
+                title=story.titles.get(language) or story.titles.get(item.shown) or next(iter(story.titles.values())),
+                description=story.descriptions.get(language) or story.descriptions.get(item.shown, ""),
                 tier=story.tier,
                 cover=StoryMedia(kind="image", source=media_source(story.slug, story.cover)) if story.cover else None,
                 languages=item.languages,

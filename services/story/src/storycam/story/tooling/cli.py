@@ -1,5 +1,5 @@
 """``storycam-story-tools``: ``import`` a story into the database, ``lint`` it, ``build`` its compiled JSON, draw
-its ``graph``.
+its ``graph``, ``watch`` it (the author's loop: import at every change).
 
 A story is a directory (``en.ink`` + ``en.ink.json``, ``ru.ink`` + ``ru.ink.json``, ``media/``), a single
 ``.ink`` file (compiled with inkjs, which needs Node.js), or a compiled ``.json`` (from Inky or inklecate).
@@ -28,6 +28,7 @@ from storycam.story.errors import StoryRejected
 from storycam.story.ink.compiler import CompilerMissing, InkCompileError, InkCompiler
 from storycam.story.settings import StorySettings
 from storycam.story.tooling.lint import lint
+from storycam.story.tooling.watch import WATCH_RUNS, StoryWatcher
 
 
 def _compiler(settings: StorySettings) -> InkCompiler:
@@ -127,6 +128,22 @@ def run_graph(args: argparse.Namespace, settings: StorySettings) -> int:
     return 0
 
 
+def run_watch(args: argparse.Namespace, settings: StorySettings) -> int:
+    async def watch() -> int:
+        db = await create_pool(settings.database_url, schema="story", max_size=2)
+        try:
+            await StoryWatcher(args.path, db, _compiler(settings), runs=args.runs, say=_say_now).run()
+        finally:
+            await db.close()
+        return 0
+
+    return asyncio.run(watch())
+
+
+def _say_now(line: str) -> None:
+    print(line, flush=True)  # a line at a time, to the dev console
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="storycam-story-tools", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -158,11 +175,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     drawing = commands.add_parser("graph", help="print a story's knots and diverts as a Mermaid flowchart")
     drawing.add_argument("path", type=Path)
     drawing.add_argument("--language", choices=LANGUAGES, default="en")
+    watching = commands.add_parser("watch", help="import a story now and again at every change of its files")
+    watching.add_argument("path", type=Path)
+    watching.add_argument("--runs", type=int, default=WATCH_RUNS, help=f"lint playthroughs (default {WATCH_RUNS})")
     args = parser.parse_args(argv)
     if args.command in {"import", "lint", "build"} and not args.paths and not args.bundled:
         parser.error(f"{args.command}: give story paths, or --bundled")
     settings = load_settings(StorySettings)
-    commands_by_name = {"import": run_import, "lint": run_lint, "build": run_build, "graph": run_graph}
+    commands_by_name = {
+        "import": run_import,
+        "lint": run_lint,
+        "build": run_build,
+        "graph": run_graph,
+        "watch": run_watch,
+    }
     try:
         code = commands_by_name[args.command](args, settings)
     except (StoryRejected, InkCompileError, CompilerMissing, FileNotFoundError) as exc:
