@@ -180,3 +180,10 @@ async def test_another_language_lists_it_only_when_the_operator_says_so(
         reply = await Player(everything, slug).start(language="ru")
         assert reply.language == "en"
         assert reply.messages[0].text.startswith("The wind comes off the sea")
+
+
+def test_the_graph_marks_untagged_endings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run_tools(["graph", str(FIXTURE)]) == 0
+    drawing = capsys.readouterr().out
+    assert 'n3_a_light_at_sea["a_light_at_sea ⟶ a_light_at_sea"]' in drawing
+    assert "class n3_a_light_at_sea,n5_into_the_fog ending" in drawing

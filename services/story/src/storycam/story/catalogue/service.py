@@ -127,5 +127,7 @@ async def graph(db: asyncpg.Pool, slug: str, language: Language) -> StoryGraph:
     script = await repository.script(db, script_id)
     assert script is not None
     nodes = await repository.nodes(db, script_id)
-    drawing = mermaid(GraphNode(n.name, tuple(n.start_tags), tuple(n.tags), tuple(n.diverts)) for n in nodes)
+    drawing = mermaid(
+        (GraphNode(n.name, tuple(n.start_tags), tuple(n.tags), tuple(n.diverts)) for n in nodes), script.endings
+    )
     return StoryGraph(slug=slug, language=language, version=script.version, mermaid=drawing)

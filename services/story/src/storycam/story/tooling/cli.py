@@ -124,7 +124,7 @@ def run_graph(args: argparse.Namespace, settings: StorySettings) -> int:
     package = _read(args.path, _compiler(settings), recompile=False)
     script = package.scripts.get(args.language) or next(iter(package.scripts.values()))
     nodes = (GraphNode(i.node.name, i.start_tags, i.node.tags, i.node.diverts) for i in script.nodes)
-    print(mermaid(nodes), end="")
+    print(mermaid(nodes, script.endings), end="")
     return 0
 
 

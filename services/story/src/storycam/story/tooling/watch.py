@@ -60,8 +60,15 @@ class StoryWatcher:
         except _LintFailed as failed:
             self._say(f"{failed.slug}: lint found errors, not imported; players stay on the version they have")
             return False
-        async with unit_of_work(self._db) as work:
-            imported = await service.store(work, package)
+        try:
+            async with unit_of_work(self._db) as work:
+                imported = await service.store(work, package)
+        except StoryRejected as exc:
+            self._say(f"{package.slug}: not imported, players stay on the version they have: {exc.detail}")
+            return False
+        except (OSError, asyncpg.PostgresError) as exc:  # the loop outlives a database restart in make dev
+            self._say(f"{package.slug}: not imported, the database did not answer ({type(exc).__name__}: {exc})")
+            return False
         state = "imported as version" if imported.created else "unchanged at version"
         self._say(f"{imported.slug}: {state} {imported.version}")
         return True
