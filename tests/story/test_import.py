@@ -82,7 +82,11 @@ async def test_an_ink_upload_in_two_languages_with_media_becomes_a_story(
         ({"scripts": [{"language": "en", "compiled": '{"hello": "world"}'}]}, "story_rejected", "not a compiled ink"),
         ({"scripts": [{"language": "en", "compiled": "not json at all"}]}, "story_rejected", "not JSON"),
         ({"scripts": [{"language": "en", "ink": "Hello.\n-> END\n"}]}, "story_rejected", "# slug:"),
-        ({"scripts": [{"language": "ru", "ink": corridor("mismatch")}]}, "story_rejected", "`# language: en` but was given as ru"),
+        (
+            {"scripts": [{"language": "ru", "ink": corridor("mismatch")}]},
+            "story_rejected",
+            "`# language: en` but was given as ru",
+        ),
         (
             {
                 "scripts": [
