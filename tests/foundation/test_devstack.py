@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -180,10 +181,19 @@ def test_dev_brings_up_everything_ctrl_c_leaves_nothing_and_a_restart_is_answere
         assert any((data_dir / "valkey").iterdir())
 
     # Again on the same data: the gateway still remembers the update ids it saw (two days, in Valkey's data), and
-    # the sandbox's ids go on above them as Telegram's would, so the very first message is answered.
-    with dev(data_dir, _bare_machine()) as stack:
+    # the sandbox's ids go on above them as Telegram's would, so the very first message is answered. This time with
+    # the author's loop: a story folder is watched, imported at start and at every change, its lint in the console.
+    watched = tmp_path / "lighthouse"
+    shutil.copytree(ROOT / "tests" / "story" / "fixtures" / "lighthouse", watched)
+    with dev(data_dir, _bare_machine(STORY_WATCH_DIR=str(watched))) as stack:
         stack.wait_for("services ready in")
         assert _say_and_wait_for_the_bot("/start"), "after a restart the bot did not answer the first message"
+        stack.wait_for("lighthouse: imported as version 1")
+        ink = watched / "lighthouse.ink"
+        ink.write_text(ink.read_text().replace("-> a_light_at_sea", "-> nowhere_at_all"), encoding="utf-8")
+        stack.wait_for("not imported, players stay on the version they have")
+        ink.write_text(ink.read_text().replace("-> nowhere_at_all", "-> a_light_at_sea"), encoding="utf-8")
+        stack.wait_for("lighthouse: unchanged at version 1")
         stack.stop_and_check_nothing_is_left(_descendants(stack.process.pid))
 
 

@@ -21,6 +21,7 @@ from storycam.devstack.processes import (
     ServiceProcess,
     payments_environment,
     service_environment,
+    story_watch,
     telegram_environment,
 )
 from storycam.devstack.signals import Stopped, held_signals, on_signals, stop_on_signals
@@ -165,10 +166,16 @@ def main(argv: list[str] | None = None) -> None:
             sandbox = [_bin("storycam-sandbox"), "--port", str(sandbox_port), "--log-level", "warning"]
             sandbox += ["--state-dir", str(data_dir / "sandbox"), *payments.sandbox_flags]
             supervisor.start("sandbox", sandbox, env)
+        watched = story_watch(overrides)
+        if watched is not None:
+            env.setdefault("STORY_LIVE_RELOAD", "true")
         for service in services:
             supervisor.start(service.name, [_bin(service.command), "serve"], {**env, "PORT": str(service.port)})
         if _wait_until_ready(supervisor, services):
             registered = _register_bot(supervisor, {**env, "PORT": str(services[0].port)})
+            if watched is not None:
+                # Its lint findings and imports print here, in the dev console, prefixed "stories".
+                supervisor.start("stories", [_bin("storycam-story-tools"), "watch", str(watched)], env)
             _announce(services, started, sandbox_port if telegram else None, registered, payments.emulated)
         exit_code = supervisor.wait()  # until one of them exits, or Ctrl-C
     except Stopped as stop:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,14 @@ def payments_environment(overrides: Mapping[str, str], payments: ServiceProcess,
     if not overrides.get("PAYMENT_RETURN_URL"):
         env["PAYMENT_RETURN_URL"] = f"{sandbox}/"
     return EmulatedPayments(env, flags, tuple(emulated))
+
+
+def story_watch(overrides: Mapping[str, str]) -> Path | None:
+    """The story folder of the author's loop (``STORY_WATCH_DIR``): re-imported whenever a file in it changes."""
+    given = overrides.get("STORY_WATCH_DIR")
+    if not given:
+        return None
+    path = Path(given).expanduser().resolve()
+    if not path.exists():
+        raise SystemExit(f"STORY_WATCH_DIR={given}: there is no such folder or file")
+    return path
