@@ -223,8 +223,10 @@ async def test_three_tries_at_most(
         ({"status": "expired"}, True),
         ({"status": "done", "video": {"url": "", "respect_moderation": True}}, True),
         ({"status": "exploded"}, True),
+        ({"status": "done", "video": {"url": "file:///etc/passwd", "respect_moderation": True}}, True),
+        ({"status": "done", "video": "https://vidgen.test/x.mp4"}, True),
     ],
-    ids=["failed", "expired", "no-url", "unknown-status"],
+    ids=["failed", "expired", "no-url", "unknown-status", "not-https", "odd-video"],
 )
 @respx.mock(assert_all_called=False)
 async def test_a_failed_job_is_a_provider_fault(

@@ -129,7 +129,7 @@ class GrokProvider:
             raise GenerationFailed(
                 "provider_failed", f"xAI did not finish within {request.deadline_seconds:g} s", retryable=True
             ) from None
-        except (_Transient, httpx.TransportError) as error:
+        except (_Transient, httpx.HTTPError, httpx.InvalidURL) as error:
             detail = f"xAI unreachable after {self.timing.tries} tries: {error!r}"
             raise GenerationFailed("provider_failed", detail, retryable=True) from None
         finally:
@@ -147,13 +147,17 @@ class GrokProvider:
         log.info("grok.submitted", job_id=str(request.job_id), request_id=request_id, photos=len(request.photos))
         done = await self._wait(request_id, progress)
         cost = _cost(done)
-        video = done.get("video") or {}
+        video = done.get("video")
+        video = video if isinstance(video, dict) else {}
         if video.get("respect_moderation") is False:
             log.info("grok.moderated", job_id=str(request.job_id), request_id=request_id, cost_usd=str(cost))
             raise GenerationFailed("moderation", "xAI withheld the clip (moderation)", retryable=False)
         url = video.get("url")
         if not isinstance(url, str) or not url:
             raise GenerationFailed("provider_failed", "xAI finished without a video URL", retryable=True)
+        if not url.startswith("https://"):
+            # Only xAI's own https links are fetched: never a file, a plain-http or an odd-scheme address.
+            raise GenerationFailed("provider_failed", "xAI's video URL is not https", retryable=True)
         await self._download(url, partial)
         try:
             info = await asyncio.to_thread(probe_mp4, partial)
