@@ -111,9 +111,8 @@ class PaymentNews:
         """The story goes on from the premium scene the player stopped at: starting it again resumes the run, and
         with premium active the story service takes the choice the paywall held."""
         state = FSMContext(self._fsm, StorageKey(bot_id=self._bot.id, chat_id=chat_id, user_id=chat_id))
-        await play_step(
-            self._bot, chat_id, language, state, self._stories, self._stories.start(chat_id, slug, language)
-        )
+        call = self._stories.start(chat_id, slug, language)
+        await play_step(self._bot, chat_id, language, state, self._stories, call, self._state)
 
     async def _title(self, product_id: str, language: Language) -> str | None:
         """A canceled payment names only its product: its title from the offers, if payments answers."""
