@@ -8,25 +8,20 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from tests.gateway.live import Platform, buttons, live_platform
+from tests.gateway.live import Platform, buttons, live_platform, words
 from tests.gateway.support import until
 
 pytestmark = pytest.mark.slow
-
-
-def _words(message: dict[str, Any]) -> str:
-    """What a message says: its text, or the caption under its picture."""
-    return str(message.get("text") or message.get("caption") or "")
 
 
 async def _open_the_quiet_study(platform: Platform, person: int) -> list[dict[str, Any]]:
     await platform.say(person, "/stories")
     [catalogue] = await platform.wait_for_bot(person, 1)
     await platform.tap(person, catalogue["message_id"], buttons(catalogue)["The Quiet Study"])
-    return await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in _words(m))
+    return await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in words(m))
 
 
-async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis_url: str, redis: Redis) -> None:
+async def test_a_story_is_played_with_buttons_andwords(database_url: str, redis_url: str, redis: Redis) -> None:
     async with live_platform(database_url, redis_url) as platform:
         alice = platform.alice
         [scene] = await _open_the_quiet_study(platform, alice)
@@ -50,9 +45,9 @@ async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis
         }
         before = len(await platform.bot_messages(alice))
         await asyncio.gather(*(platform.tap(alice, scene["message_id"], choices[choice]) for choice in outcomes))
-        await platform.wait_for_bot(alice, 1, where=lambda m: any(o in _words(m) for o in outcomes.values()))
+        await platform.wait_for_bot(alice, 1, where=lambda m: any(o in words(m) for o in outcomes.values()))
         await platform.wait_for_bot(alice, 1, where=lambda m: "earlier moment" in m.get("text", ""))
-        story_so_far = " ".join(_words(m) for m in await platform.bot_messages(alice))
+        story_so_far = " ".join(words(m) for m in await platform.bot_messages(alice))
         moved = [choice for choice, outcome in outcomes.items() if outcome in story_so_far]
         assert len(moved) == 1, f"exactly one tap moves the story, the stale one must not: {moved}"
         assert len(await platform.bot_messages(alice)) > before
@@ -63,7 +58,7 @@ async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis
         before = len(await platform.bot_messages(alice))
         await platform.say(alice, wanted.lower())
         await platform.wait_for_bot(alice, before + 1)
-        assert "earlier moment" not in _words((await platform.bot_messages(alice))[before])
+        assert "earlier moment" not in words((await platform.bot_messages(alice))[before])
 
 
 async def test_a_used_choice_loses_its_buttons_once_the_answer_is_out(
@@ -76,7 +71,7 @@ async def test_a_used_choice_loses_its_buttons_once_the_answer_is_out(
         await asyncio.sleep(3.2)
         before = len(await platform.bot_messages(alice))
         await platform.tap(alice, scene["message_id"], buttons(scene)["Take the key and go straight up"])
-        [answer] = await platform.wait_for_bot(alice, 1, where=lambda m: "puts the key in it" in _words(m))
+        [answer] = await platform.wait_for_bot(alice, 1, where=lambda m: "puts the key in it" in words(m))
         assert buttons(answer), "the answer brings the next choices"
         assert len(await platform.bot_messages(alice)) == before + 1, "one message answers the tap"
 
