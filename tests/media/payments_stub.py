@@ -34,6 +34,7 @@ class ChargeBook:
 
     credits: int = 0
     broke: set[int] = field(default_factory=set)
+    down: bool = False  # every call answered 503
     charges: dict[str, Charge] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)  # (action, key): hold, settle, release
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -46,6 +47,8 @@ class ChargeBook:
         if method != "POST" or match is None:
             return 404, '{"error":"not_found","detail":"no such route"}'
         user = int(match["user"])
+        if self.down:
+            return 503, '{"error":"unavailable","detail":"payments is away"}'
         with self._lock:
             if match["action"] is None:
                 request = ChargeRequest.model_validate_json(body)

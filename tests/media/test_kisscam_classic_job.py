@@ -100,6 +100,7 @@ async def test_one_photo_of_a_couple_becomes_a_stadium_clip(
     assert ("media.job_progress", "storing") in steps
     assert steps[-1] == ("media.job_done", None)
     assert events[0]["queue_position"] == 1
+    assert ("media.job_progress", 100) in [(e["type"], e.get("percent")) for e in events]  # the render's end
     done = events[-1]
     assert (done["clip_key"], done["width"], done["height"], done["reused"]) == (clip_key, 1280, 720, False)
     assert done["user_id"] == user

@@ -19,7 +19,7 @@ from storycam.kit.db import create_pool
 from storycam.kit.http import service_client
 from storycam.kit.storage import LocalStorage
 from storycam.media.faces import HaarFaceDetector
-from storycam.media.jobs.charges import Charges
+from storycam.media.jobs.charges import Charges, PaymentsUnavailable
 from storycam.media.jobs.pipeline import JobLimits, JobPipeline
 from storycam.media.providers.base import GenerationFailed
 from storycam.media.providers.registry import Providers
@@ -228,3 +228,23 @@ async def test_a_settle_refused_after_the_clip_was_made_never_delivers_it_free(
     assert (await takeover.row(job_id))["state"] == "failed"
     types = [e["type"] for e in await wait_for_events(redis, job_id, "media.job_failed")]
     assert "media.job_done" not in types
+
+
+async def test_payments_away_leaves_the_job_for_later_until_its_last_attempt(
+    takeover: Takeover, book: ChargeBook, redis: Redis
+) -> None:
+    job_id = await takeover.job(9110)
+    key = held(book, job_id)
+    await takeover.left_as(
+        job_id, state="generating", attempts=1, charge_key=key, charge_state="held", failure_reason="provider_failed"
+    )
+    book.down = True
+    with pytest.raises(PaymentsUnavailable):  # the entry stays pending: another delivery tries the release again
+        await takeover.pipeline.run(job_id, "w2")
+    assert (await takeover.row(job_id))["state"] == "generating"
+    await takeover.left_as(job_id, attempts=3)
+    await takeover.pipeline.run(job_id, "w4")  # the last start: the job ends; the hold expires at its ttl
+    row = await takeover.row(job_id)
+    assert (row["state"], row["failure_reason"], row["charge_state"]) == ("failed", "provider_failed", "held")
+    failed = (await wait_for_events(redis, job_id, "media.job_failed"))[-1]
+    assert failed["refunded"] is False

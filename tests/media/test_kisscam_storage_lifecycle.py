@@ -7,17 +7,36 @@ import asyncio
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import asyncpg
 import av
+from redis.asyncio import Redis
 
+from storycam.contracts.events import Streams
+from storycam.contracts.users import UserErasureRequested
+from storycam.kit.bus import StreamBus
 from storycam.kit.storage import LocalStorage
 from storycam.media.faces import FaceBox
 from storycam.media.jobs.lifecycle import Sweeper
 from storycam.media.marking import is_marked, mark_clip
 from storycam.media.providers.classic import render_box
 from storycam.media.render.layout import Box
-from tests.media.kisscam_support import media_service, runtime_of, tiny_mp4
+from tests.media.kisscam_support import (
+    StubProvider,
+    couple_photo,
+    job_body,
+    media_service,
+    only,
+    put_photos,
+    runtime_of,
+    single_photos,
+    tiny_mp4,
+    wait_finished,
+)
+from tests.media.payments_stub import ChargeBook, mock_payments
+
+JOBS = "/internal/v1/kisscam/jobs"
 
 
 def age(storage: LocalStorage, key: str, hours: float) -> None:
@@ -76,3 +95,34 @@ def test_a_marked_clip_is_left_as_it_is(tmp_path: Path) -> None:
 
 def test_the_detectors_box_becomes_the_renderers() -> None:
     assert render_box(FaceBox(left=10, top=20, right=110, bottom=140)) == Box(10, 20, 100, 120)
+
+
+async def test_an_erased_user_leaves_no_job_photo_or_clip_behind(
+    jobs_db: asyncpg.Connection, redis: Redis, database_url: str, redis_url: str, storage_dir: Path,
+    storage: LocalStorage, book: ChargeBook, stub_clip: Path,
+) -> None:  # fmt: skip
+    user, other = 9301, 9302
+    job_id, kept = uuid4(), uuid4()
+    with mock_payments(book):
+        async with media_service(
+            database_url, redis_url, storage_dir, make_providers=only(StubProvider(stub_clip))
+        ) as (client, _):
+            await client.post(JOBS, json=job_body(job_id, user, await put_photos(storage, job_id, [couple_photo()])))
+            made = await wait_finished(jobs_db, job_id)
+            other_keys = await put_photos(storage, kept, single_photos())
+            await client.post(JOBS, json=job_body(kept, other, other_keys))
+            kept_row = await wait_finished(jobs_db, kept)
+            request = UserErasureRequested(request_id=uuid4(), user_id=user, requested_at=datetime.now(UTC))
+            await StreamBus(redis).publish(Streams.USERS_ERASURE, request)
+            for _ in range(600):  # a deadline for the wait
+                if not await jobs_db.fetchval("SELECT count(*) FROM media.kisscam_jobs WHERE user_id = $1", user):
+                    break
+                await asyncio.sleep(0.05)
+            for _ in range(100):  # the objects go right after the commit
+                if not await storage.exists(made["clip_key"]):
+                    break
+                await asyncio.sleep(0.05)
+    assert await jobs_db.fetchval("SELECT count(*) FROM media.kisscam_jobs WHERE user_id = $1", user) == 0
+    assert not await storage.exists(made["clip_key"])
+    assert await jobs_db.fetchval("SELECT count(*) FROM media.kisscam_jobs WHERE user_id = $1", other) == 1
+    assert await storage.exists(kept_row["clip_key"])

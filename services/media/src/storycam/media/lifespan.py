@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from storycam.kit.app import ServiceSetup, instance_id
 from storycam.kit.state import ServiceState
+from storycam.media.jobs.erasure import kisscam_erasure
 from storycam.media.providers.registry import Providers
 from storycam.media.runtime import MakeProviders, MediaRuntime
 from storycam.media.settings import MediaSettings
@@ -34,6 +35,7 @@ def media_setup(
             make_providers=make_providers,
         )
         app.state.media = runtime
+        state.consumers.add(kisscam_erasure(state, runtime.storage))
         runtime.start(sweep=True)
         try:
             yield

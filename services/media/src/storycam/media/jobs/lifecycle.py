@@ -24,7 +24,8 @@ def clip_key(digest: str, style: str, provider: str) -> str:
     return check_key(f"{CLIPS}/{digest}-{style}-{provider}.mp4")
 
 
-async def delete_inputs(storage: Storage, keys: list[str]) -> None:
+async def delete_objects(storage: Storage, keys: list[str]) -> None:
+    """Delete these objects (a job's photos, an erased user's clips); one that will not go is left to the sweeper."""
     for key in keys:
         try:
             await storage.delete(key)

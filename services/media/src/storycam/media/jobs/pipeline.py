@@ -36,9 +36,10 @@ from storycam.media.jobs.charges import (
     ChargeMissing,
     Charges,
     InsufficientCredits,
+    PaymentsUnavailable,
     charge_key,
 )
-from storycam.media.jobs.lifecycle import clip_key, delete_inputs
+from storycam.media.jobs.lifecycle import clip_key, delete_objects
 from storycam.media.jobs.repository import Job
 from storycam.media.jobs.validation import Refused, fetch_photos, validate
 from storycam.media.marking import mark_clip
@@ -74,6 +75,7 @@ class JobPipeline:
         self._providers = providers
         self._detector = detector
         self._limits = limits
+        self._last_chance = False
 
     async def run(self, job_id: UUID, worker: str) -> None:
         job = await repository.get(self._db, job_id)
@@ -82,6 +84,8 @@ class JobPipeline:
         if job.finished:
             return  # done or failed before (a redelivery after the end): nothing to do
         attempts = await repository.start_attempt(self._db, job_id, worker)
+        # Past its attempts a job ends now, even with payments away: a hold it could not release expires by itself.
+        self._last_chance = attempts > self._limits.max_attempts
         if job.failure_reason is not None:
             await self._fail(job, job.failure_reason, "resumed after a worker stopped mid-failure")
         elif job.state == "storing" and job.clip_key and await self._storage.exists(job.clip_key):
@@ -156,10 +160,14 @@ class JobPipeline:
     async def _generate(self, job: Job, inputs: tuple[InputPhoto, ...], folder: Path) -> GeneratedClip | None:
         provider = self._providers.get(job.provider)
         assert provider is not None
-        reported: set[int | None] = set()
+        reported: set[int] = set()
 
         async def progress(percent: int | None) -> None:
-            step = None if percent is None else min(100, max(0, percent)) // 10 * 10
+            # "Still going" is what the generating event said already; a percentage goes out in steps of 10.
+            if percent is None:
+                await repository.heartbeat(self._db, job.id)
+                return
+            step = min(100, max(0, percent)) // 10 * 10
             if step in reported:
                 return
             reported.add(step)
@@ -200,7 +208,7 @@ class JobPipeline:
                 finished = await repository.get(connection, job.id)
                 assert finished is not None
                 await events.done(work, finished)
-                work.after_commit(lambda: delete_inputs(self._storage, finished.photo_keys))
+                work.after_commit(lambda: delete_objects(self._storage, finished.photo_keys))
                 log.info("kisscam.job_done", job_id=str(job.id), credits=finished.charge_credits or 0)
 
     async def _fail(self, job: Job, reason: FailureReason, detail: str) -> None:
@@ -216,6 +224,10 @@ class JobPipeline:
                 pass  # the hold never reached payments: nothing to give back
             except ChargeConflict:
                 log.error("kisscam.release_refused", job_id=str(job.id))
+            except PaymentsUnavailable:
+                if not self._last_chance:
+                    raise  # tried again later, from the recorded reason
+                log.error("kisscam.release_abandoned", job_id=str(job.id), expires="at the hold's ttl")
             else:
                 await repository.record_charge(self._db, fresh.id, charge)
                 refunded = True
@@ -224,7 +236,7 @@ class JobPipeline:
             if await repository.finish(connection, job.id, "failed"):
                 final = fresh.failure_reason or reason
                 await events.failed(work, fresh, final, refunded=refunded)
-                work.after_commit(lambda: delete_inputs(self._storage, fresh.photo_keys))
+                work.after_commit(lambda: delete_objects(self._storage, fresh.photo_keys))
                 log.info("kisscam.job_failed", job_id=str(job.id), reason=final, refunded=refunded)
 
     async def _enter(self, job: Job, state: JobState) -> Job:

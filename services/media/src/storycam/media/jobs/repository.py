@@ -271,3 +271,15 @@ async def videos_made(db: Executor, user_id: int) -> tuple[int, datetime | None]
 async def note_charge_key(db: Executor, job_id: UUID, key: str | None) -> None:
     """The key a hold is about to be asked under: written first, so a failure later releases it whatever happened."""
     await db.execute("UPDATE kisscam_jobs SET charge_key = $2 WHERE id = $1", job_id, key)
+
+
+async def erase_finished(db: Executor, user_id: int) -> list[str]:
+    """Delete the user's finished jobs; the storage keys of their photos and of the clips they made themselves."""
+    rows = await db.fetch(
+        "DELETE FROM kisscam_jobs WHERE user_id = $1 AND state IN ('done', 'failed') "
+        "RETURNING photo_keys, clip_key, reused_from",
+        user_id,
+    )
+    keys = [key for row in rows for key in row["photo_keys"]]
+    keys += [row["clip_key"] for row in rows if row["clip_key"] and row["reused_from"] is None]
+    return keys

@@ -18,7 +18,7 @@ from storycam.kit.storage import Storage, StoredObjectMissing, check_key
 from storycam.kit.uow import UnitOfWork
 from storycam.media.errors import BadPhotoKey, Busy, JobIdReused, PhotoMissing, ProviderUnavailable, RateLimited
 from storycam.media.jobs import events, repository
-from storycam.media.jobs.lifecycle import REUSE_MARGIN, delete_inputs
+from storycam.media.jobs.lifecycle import REUSE_MARGIN, delete_objects
 from storycam.media.jobs.repository import Job, NewJob
 from storycam.media.providers.registry import Providers
 
@@ -108,7 +108,7 @@ async def _reuse(work: UnitOfWork, storage: Storage, rules: JobRules, new: NewJo
         if job is None:
             return None  # raced by the same job_id: the caller's insert finds it
         await events.done(work, job)
-        work.after_commit(lambda: delete_inputs(storage, new.photo_keys))
+        work.after_commit(lambda: delete_objects(storage, new.photo_keys))
         log.info("kisscam.job_reused", job_id=str(job.id), original=str(original.id))
         return KissCamJobAccepted(job_id=job.id, state="done", reused=True)
     return None
