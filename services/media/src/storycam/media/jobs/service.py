@@ -13,6 +13,7 @@ import asyncpg
 from storycam.contracts.events import Streams
 from storycam.contracts.media import KissCamJob, KissCamJobAccepted, KissCamJobRequest, KissCamStats
 from storycam.kit.db import Executor
+from storycam.kit.errors import BadRequest
 from storycam.kit.logging import get_logger
 from storycam.kit.storage import Storage, StoredObjectMissing, check_key
 from storycam.kit.uow import UnitOfWork
@@ -34,6 +35,8 @@ class JobRules:
 async def accept(
     work: UnitOfWork, storage: Storage, providers: Providers, rules: JobRules, request: KissCamJobRequest
 ) -> KissCamJobAccepted:
+    if not all(-(2**63) <= number < 2**63 for number in (request.user_id, request.chat_id)):
+        raise BadRequest("user_id and chat_id are Telegram ids: 64-bit integers.")
     connection = await work.connection()
     existing = await repository.get(connection, request.job_id)
     if existing is not None:
