@@ -70,12 +70,17 @@ class StubProvider:
     seconds: float = 0.0
     failure: GenerationFailed | None = None
     calls: int = 0
+    cancelled: bool = False
     name: KissCamProvider = "classic"
 
     async def generate(self, request: GenerationRequest, progress: Progress) -> GeneratedClip:
         self.calls += 1
         await progress(None)
-        await asyncio.sleep(self.seconds)
+        try:
+            await asyncio.sleep(self.seconds)
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
         if self.failure is not None:
             raise self.failure
         await progress(100)
