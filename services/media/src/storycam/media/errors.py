@@ -37,4 +37,4 @@ class PhotoMissing(StorycamError):
 class BadPhotoKey(StorycamError):
     status_code = 422
     code = "bad_photo_key"
-    default_detail = "A photo key is not a storage key."
+    default_detail = "A photo key is not a storage key under inputs/."

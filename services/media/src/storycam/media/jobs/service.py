@@ -19,7 +19,7 @@ from storycam.kit.storage import Storage, StoredObjectMissing, check_key
 from storycam.kit.uow import UnitOfWork
 from storycam.media.errors import BadPhotoKey, Busy, JobIdReused, PhotoMissing, ProviderUnavailable, RateLimited
 from storycam.media.jobs import events, repository
-from storycam.media.jobs.lifecycle import REUSE_MARGIN, delete_objects
+from storycam.media.jobs.lifecycle import INPUTS, REUSE_MARGIN, delete_objects
 from storycam.media.jobs.repository import Job, NewJob
 from storycam.media.providers.registry import Providers
 
@@ -86,6 +86,8 @@ async def photos_digest(storage: Storage, keys: list[str]) -> str:
             check_key(key)
         except ValueError:
             raise BadPhotoKey() from None
+        if not key.startswith(f"{INPUTS}/"):  # a job deletes its photos when it ends: never anything else
+            raise BadPhotoKey(f"Photo keys are under {INPUTS}/ (the gateway's uploads).")
         try:
             data = await storage.get(key)
         except StoredObjectMissing:
