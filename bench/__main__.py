@@ -13,6 +13,8 @@ BENCHMARKS = {
     "story": "bench.story.run",
     "kisscam": "bench.kisscam.run",
     "kisscam-jobs": "bench.kisscam.jobs",
+    "taps": "bench.taps.run",
+    "payments": "bench.payments.run",
 }
 
 

@@ -22,6 +22,7 @@ from storycam.media.jobs.lifecycle import Sweeper
 from storycam.media.jobs.pipeline import JobLimits, JobPipeline
 from storycam.media.jobs.service import JobRules
 from storycam.media.jobs.worker import JobWorker
+from storycam.media.provenance import SigningCredentials
 from storycam.media.providers.registry import Providers
 from storycam.media.settings import MediaSettings
 
@@ -74,8 +75,9 @@ class MediaRuntime:
             JobRules(settings.kisscam_jobs_per_hour, retention),
             Sweeper(storage, retention, settings.kisscam_sweep_interval_seconds),
         )
+        signing = SigningCredentials.from_settings(settings)
         for n in range(workers):
-            pipeline = JobPipeline(db, relay, storage, charges, providers, HaarFaceDetector(), limits)
+            pipeline = JobPipeline(db, relay, storage, charges, providers, HaarFaceDetector(), limits, signing=signing)
             runtime.workers.append(
                 JobWorker(
                     redis,

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
 
 from storycam.kit.settings import ServiceSettings
 
@@ -32,3 +34,14 @@ class MediaSettings(ServiceSettings):
     # How long payments keeps a hold before giving the credit back by itself: longer than a job can take.
     kisscam_charge_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
     kisscam_sweep_interval_seconds: float = Field(default=600, gt=0, le=86_400)
+
+    # The C2PA signing certificate (PEM chain, signer first) and its EC P-256 key; both or neither. Without them
+    # clips are signed with a certificate made for the process, which verifiers report as an unknown signer.
+    c2pa_signing_cert_file: Path | None = None
+    c2pa_signing_key_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _c2pa_pair(self) -> MediaSettings:
+        if (self.c2pa_signing_cert_file is None) != (self.c2pa_signing_key_file is None):
+            raise ValueError("set both C2PA_SIGNING_CERT_FILE and C2PA_SIGNING_KEY_FILE, or neither")
+        return self

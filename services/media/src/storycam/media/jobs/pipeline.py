@@ -43,6 +43,7 @@ from storycam.media.jobs.lifecycle import clip_key, delete_objects
 from storycam.media.jobs.repository import Job
 from storycam.media.jobs.validation import Refused, fetch_photos, validate
 from storycam.media.marking import mark_clip
+from storycam.media.provenance import SigningCredentials
 from storycam.media.providers.base import GeneratedClip, GenerationFailed, GenerationRequest, InputPhoto
 from storycam.media.providers.registry import Providers
 
@@ -67,6 +68,8 @@ class JobPipeline:
         providers: Providers,
         detector: FaceDetector,
         limits: JobLimits,
+        *,
+        signing: SigningCredentials | None = None,
     ) -> None:
         self._db = db
         self._relay = relay
@@ -75,6 +78,7 @@ class JobPipeline:
         self._providers = providers
         self._detector = detector
         self._limits = limits
+        self._signing = signing  # the operator's C2PA certificate; None: one made for this process
         self._last_chance = False
 
     async def run(self, job_id: UUID, worker: str) -> None:
@@ -123,7 +127,7 @@ class JobPipeline:
             if clip is None:
                 return
             job = await self._enter(job, "storing")
-            await asyncio.to_thread(mark_clip, clip.path, job.provider)
+            await asyncio.to_thread(mark_clip, clip.path, self._signing)
             key = clip_key(job.digest, job.style, job.provider)
             await self._storage.put_file(key, clip.path)
             await repository.record_clip(

@@ -10,6 +10,7 @@ from storycam.contracts.media import KissCamProvider
 from storycam.contracts.payments import ChargeKind
 from storycam.media.providers.base import VideoProvider
 from storycam.media.providers.classic import ClassicProvider
+from storycam.media.providers.grok import GrokProvider
 from storycam.media.settings import MediaSettings
 
 
@@ -21,7 +22,7 @@ class ProviderEntry:
 
 REGISTRY: Mapping[KissCamProvider, ProviderEntry] = {
     "classic": ProviderEntry(lambda _: ClassicProvider(), "kisscam.classic"),
-    # "grok": ProviderEntry(GrokProvider.from_settings, "kisscam.ai"),  # None without XAI_API_KEY
+    "grok": ProviderEntry(GrokProvider.from_settings, "kisscam.ai"),  # None without XAI_API_KEY
 }
 
 
