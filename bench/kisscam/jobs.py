@@ -390,7 +390,9 @@ another with one worker in the service; from the REST call (the photo already in
 read on `media.events`, minus the provider's second. The photo checks are the job's own work (decoding, face
 detection), timed inside each job and set apart; the rest is the machinery: the REST call (reading the photo for
 its digest, the limits, the insert), the queue, every state write and event through the outbox, the storage, the
-two payments calls. Medians, ms (phases from the job row's timestamps, PostgreSQL's clock):
+two payments calls, marking the clip (the stub's clip is a one-second 64x64 MP4: tagging and signing a real
+5 s clip costs more, see the marking figures above). Medians, ms (phases from the job row's timestamps,
+PostgreSQL's clock):
 
 {overhead_table}
 
