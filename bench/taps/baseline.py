@@ -2,8 +2,9 @@
 playing the story with bink in-process, the player's state in Redis only (nothing in a database, nothing
 journaled: an update acknowledged and then lost with the process is gone, and a Redis flush loses progress).
 
-It keeps Telegram's limits as the gateway does (30 messages a second in all, bursts of 3 then 1 a second per
-private chat) with the ``limits`` package's moving window, in memory, which is all one process needs.
+It keeps Telegram's limits as the gateway does (bursts of 3 then 1 a second per private chat; in all, 30 messages
+a second or ``TELEGRAM_MESSAGES_PER_SECOND``, the gateway's own variable) with the ``limits`` package's moving
+window, in memory, which is all one process needs.
 
 ``python -m bench.taps.baseline PORT COMPILED_JSON`` (REDIS_URL, TELEGRAM_API_BASE, WEBHOOK_SECRET from the
 environment)
@@ -47,7 +48,7 @@ class Paced(BaseRequestMiddleware):
 
     def __init__(self) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._global = RateLimitItemPerSecond(30)
+        self._global = RateLimitItemPerSecond(int(os.environ.get("TELEGRAM_MESSAGES_PER_SECOND", "30")))
         self._chat = RateLimitItemPerSecond(3, 3)
 
     async def __call__(

@@ -12,6 +12,7 @@ system) over the taps answered in the phase, warm-up included.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import platform
 import sys
@@ -42,11 +43,22 @@ RATE = 30.0
 WARM_UP = 5.0
 SECONDS = 30.0
 MAX_SECONDS = 20.0
+BASELINE = "one aiogram process, bink in-process, Redis only (baseline)"
+PER_CHAT = "per chat"
+WITH_GLOBAL = "per chat + 30/s in all"
+# What each side keeps of Telegram's limits. Per chat (bursts of 3, then 1 a second) always, as the issue asks; the
+# bot-wide 30 messages a second only in the second configuration: at 30 taps/s it is a server at 100% utilisation,
+# where any jitter before it turns into a queue that never drains, whoever the bot is.
+CONFIGURATIONS: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...] = (
+    (PER_CHAT, {"TELEGRAM_MESSAGES_PER_SECOND": "1000"}, ("30 taps/s", "most")),
+    (WITH_GLOBAL, {}, ("30 taps/s",)),
+)
 
 
 @dataclass
 class Phase:
     side: str
+    limits: str
     load: str
     result: TapResult
     cpu_ms: dict[str, float]  # process -> CPU ms per tap
@@ -62,7 +74,14 @@ class Processes:
 
 
 async def _phase(
-    side: str, load: str, url: str, secret: str, telegram: Telegram, processes: Processes, first_user: int
+    side: str,
+    limits: str,
+    load: str,
+    url: str,
+    secret: str,
+    telegram: Telegram,
+    processes: Processes,
+    first_user: int,
 ) -> Phase:
     before = processes.cpu()
     answered_before = telegram.offered
@@ -85,7 +104,7 @@ async def _phase(
     cpu = {name: (after[name] - before[name]) * 1000 / answered for name in after}
     calls = sum(telegram.calls.values()) - calls_before
     cpu["Bot API calls per tap"] = calls / answered
-    return Phase(side, load, result, cpu)
+    return Phase(side, limits, load, result, cpu)
 
 
 async def _telegram(port: int, telegram: Telegram) -> web.AppRunner:
@@ -144,21 +163,23 @@ async def _run(database_url: str, redis_url: str) -> list[Phase]:
         env.pop(name, None)
     secret = webhook_secret(GatewaySettings())
     phases: list[Phase] = []
+    users = itertools.count(1_000_000, 1_000_000)
     flush = redis.Redis.from_url(redis_url)
     try:
-        flush.flushdb()
-        with _ours(env) as (url, processes):
-            for n, load in enumerate(("30 taps/s", "most")):
-                side = "Storycam (gateway + story service)"
-                phases.append(await _phase(side, load, url, secret, telegram, processes, 1_000_000 * (n + 1)))
-        flush.flushdb()
-        with tempfile.TemporaryDirectory() as tmp:
-            story_file = Path(tmp) / "story.json"
-            story_file.write_text(compiled)
-            with _baseline(env, story_file, secret) as (url, processes):
-                for n, load in enumerate(("30 taps/s", "most")):
-                    side = "one aiogram process, bink in-process, Redis only (baseline)"
-                    phases.append(await _phase(side, load, url, secret, telegram, processes, 5_000_000 * (n + 1)))
+        for limits, extra, loads in CONFIGURATIONS:
+            flush.flushdb()
+            with _ours({**env, **extra}) as (url, processes):
+                for load in loads:
+                    side = "Storycam (gateway + story service)"
+                    phases.append(await _phase(side, limits, load, url, secret, telegram, processes, next(users)))
+            flush.flushdb()
+            with tempfile.TemporaryDirectory() as tmp:
+                story_file = Path(tmp) / "story.json"
+                story_file.write_text(compiled)
+                with _baseline({**env, **extra}, story_file, secret) as (url, processes):
+                    for load in loads:
+                        side = BASELINE
+                        phases.append(await _phase(side, limits, load, url, secret, telegram, processes, next(users)))
         flush.flushdb()
     finally:
         flush.close()
@@ -181,29 +202,32 @@ def _report(phases: list[Phase]) -> None:
         f"{platform.python_version()}. {PLAYERS} players play the generated labyrinth (bench/story/labyrinth.py); "
         "the load generator, a Telegram stub answering at once (in the generator's loop), the bots, PostgreSQL and "
         "Redis share the machine. Storycam runs one gateway replica (webhook and workers) and one story service "
-        "replica, as `make dev` does; Telegram's per-chat pacing (bursts of 3, then 1 a second) and 30 messages a "
-        "second in all hold on both sides. Tap to answer counts from when the tap was due.",
+        "replica, as `make dev` does. Both sides keep Telegram's per-chat pacing (bursts of 3, then 1 a second); in "
+        "the last rows both also keep the bot-wide 30 messages a second, which at 30 taps/s (one message a tap) is a "
+        "server at full utilisation. Players tap on an even schedule; tap to answer counts from when the tap was due.",
         "",
-        "| side | load | taps/s | p50 ms | p95 ms | p99 ms | lost | Bot API calls/tap | CPU ms/tap by process |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| side | Telegram limits kept | load | taps/s | p50 ms | p95 ms | p99 ms | lost | Bot API calls/tap "
+        "| CPU ms/tap by process |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for phase in phases:
         r = phase.result
         calls = phase.cpu_ms.pop("Bot API calls per tap")
         cpu = ", ".join(f"{name} {ms:.1f}" for name, ms in phase.cpu_ms.items())
         lines.append(
-            f"| {phase.side} | {phase.load} | {r.rate:.1f} | {r.percentile(50):.0f} | {r.percentile(95):.0f} | "
-            f"{r.percentile(99):.0f} | {r.lost + r.refused} | {calls:.1f} | {cpu} |"
+            f"| {phase.side} | {phase.limits} | {phase.load} | {r.rate:.1f} | {r.percentile(50):.0f} | "
+            f"{r.percentile(95):.0f} | {r.percentile(99):.0f} | {r.lost + r.refused} | {calls:.1f} | {cpu} |"
         )
-    ours = next(p for p in phases if p.load != "most" and p.side.startswith("Storycam"))
-    base = next(p for p in phases if p.load != "most" and p.side.endswith("(baseline)"))
+    ours = next(p for p in phases if (p.limits, p.load) == (PER_CHAT, "30 taps/s") and p.side != BASELINE)
+    base = next(p for p in phases if (p.limits, p.load) == (PER_CHAT, "30 taps/s") and p.side == BASELINE)
     p99_ratio = ours.result.percentile(99) / max(base.result.percentile(99), 1e-9)
     ours_cpu = sum(v for k, v in ours.cpu_ms.items() if k in {"gateway", "story"})
     base_cpu = sum(v for k, v in base.cpu_ms.items() if k == "baseline bot")
     cpu_ratio = ours_cpu / max(base_cpu, 1e-9)
     lines += [
         "",
-        f"Targets at {RATE:.0f} taps/s: p99 within 2x the baseline's — **{'met' if p99_ratio <= 2 else 'missed'}** "
+        f"Targets at {RATE:.0f} taps/s, per-chat limits kept: p99 within 2x the baseline's — "
+        f"**{'met' if p99_ratio <= 2 else 'missed'}** "
         f"({p99_ratio:.2f}x); CPU per tap (our Python processes against the baseline's one) within 3x — "
         f"**{'met' if cpu_ratio <= 3 else 'missed'}** ({cpu_ratio:.2f}x: {ours_cpu:.1f} vs {base_cpu:.1f} ms). "
         "PostgreSQL and Redis columns are every server process of that kind on the machine over the phase.",
