@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,11 +11,19 @@ from fastapi import FastAPI
 
 from storycam.kit.app import ServiceDefinition, create_app
 from storycam.kit.state import ServiceState
+from storycam.kit.tasks import stop_tasks
 from storycam.payments import __version__
 from storycam.payments.catalogue.loader import load_catalogue
+from storycam.payments.checkouts.endpoints import router as checkouts
+from storycam.payments.context import PaymentsContext
+from storycam.payments.reconcile import Reconciler
+from storycam.payments.sealing import Sealer
 from storycam.payments.settings import PaymentsSettings
+from storycam.payments.stars.endpoints import router as stars
 from storycam.payments.subscriptions.endpoints import router as subscriptions
 from storycam.payments.subscriptions.erasure import erasure_subscription
+from storycam.payments.webhooks import yookassa as yookassa_webhook
+from storycam.payments.webhooks import yoomoney as yoomoney_webhook
 from storycam.payments.yookassa.client import yookassa_client
 
 
@@ -25,10 +34,22 @@ async def payments_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[Non
     # Read at start-up so a wrong catalogue stops the service at once rather than failing a buyer later.
     app.state.catalogue = load_catalogue(settings.payments_catalogue_path)
     app.state.yookassa = yookassa_client(settings)
+    payments = PaymentsContext(
+        settings=settings,
+        catalogue=app.state.catalogue,
+        yookassa=app.state.yookassa,
+        sealer=Sealer.from_settings(settings),
+    )
+    app.state.payments = payments
     state.consumers.add(erasure_subscription(state))
+    reconciler = Reconciler(state.db, state.outbox, payments) if payments.yookassa is not None else None
+    tasks = [asyncio.create_task(reconciler.run(), name="yookassa-reconciler")] if reconciler else []
     try:
         yield
     finally:
+        if reconciler is not None:
+            reconciler.stop()
+        await stop_tasks(*tasks, grace=5)
         if app.state.yookassa is not None:
             await app.state.yookassa.aclose()
 
@@ -38,7 +59,8 @@ DEFINITION = ServiceDefinition(
     schema="payments",
     version=__version__,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(subscriptions,),
+    routers=(subscriptions, checkouts, stars, yookassa_webhook.router, yoomoney_webhook.router),
+    public_routes=(yookassa_webhook.PUBLIC_ROUTE, yoomoney_webhook.PUBLIC_ROUTE),
     setup=payments_setup,
 )
 
