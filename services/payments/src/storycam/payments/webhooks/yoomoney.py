@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -27,6 +28,8 @@ PUBLIC_ROUTE = PublicRoute(PATH, "YooMoney's notifications: their sha1_hash with
 NOTIFICATIONS = Counter(
     "storycam_payments_yoomoney_notifications_total", "YooMoney notifications received", ["outcome"]
 )
+# How YooMoney writes a sum; anything else (exponents, signs, NaN) is refused before it is read as a number.
+_SUM = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
 _REQUIRED = (*SIGNED_FIELDS[:-1], "sha1_hash")
 
 
@@ -50,6 +53,8 @@ async def yoomoney_webhook(request: Request, state: State, payments: Payments) -
         log.warning("yoomoney.wrong_hash", operation_id=form.get("operation_id", "")[:64])
         raise Forbidden("The notification's sha1_hash does not match.")
     try:
+        if not all(_SUM.match(form[name]) for name in ("amount", "withdraw_amount") if name in form):
+            raise BadRequest("The notification's sums are not written as YooMoney writes them (123.45).")
         notification = YooMoneyNotification.model_validate(form)
     except ValidationError as exc:
         NOTIFICATIONS.labels("malformed").inc()
