@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -74,7 +75,7 @@ async def history(
             product_id=p.product_id,
             title=title_of(payments.catalogue, p.product_id),
             provider=p.provider.value,
-            amount=p.price.amount,
+            amount=Decimal(p.price.as_text()),
             currency=p.price.currency.value,
             status=p.status.value,
             created_at=p.created_at,

@@ -31,6 +31,7 @@ from storycam.payments.catalogue.models import Catalogue
 from storycam.payments.fulfilment import repository
 from storycam.payments.ledger import repository as ledger_repository
 from storycam.payments.ledger import service as ledger
+from storycam.payments.money import Money
 from storycam.payments.purchases import repository as purchases
 from storycam.payments.purchases.models import Purchase, PurchaseStatus
 from storycam.payments.subscriptions import repository as subscriptions
@@ -95,7 +96,7 @@ async def grant_purchase(
         product_id=moved.product_id,
         title=title_of(catalogue, moved.product_id),
         provider=moved.provider.value,
-        amount=moved.price.amount,
+        amount=Decimal(moved.price.as_text()),
         currency=moved.price.currency.value,
         premium_until=premium_until,
         credits_added=grants.ai_video_credits,
@@ -185,7 +186,7 @@ async def take_back(
         product_id=current.product_id,
         title=title_of(catalogue, current.product_id),
         provider=current.provider.value,
-        amount=after - before,
+        amount=Decimal(Money(amount=after - before, currency=current.price.currency).as_text()),
         currency=current.price.currency.value,
         credits_taken=credits_taken,
         premium_until=premium_until,
