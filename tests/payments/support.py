@@ -28,7 +28,7 @@ YOOKASSA_PEER = "185.71.76.10"  # inside YooKassa's 185.71.76.0/27
 STRANGER = "203.0.113.7"
 PROXY = "10.1.2.3"
 WALLET = "410011234567890"
-YOOMONEY_SECRET = "yoomoney-notification-secret"  # noqa: S105 - a test value
+YOOMONEY_SECRET = "yoomoney-notification-secret"
 RETURN_URL = "https://t.me/storycam_test_bot"
 
 
@@ -204,3 +204,32 @@ def yoomoney_form(
 
 
 RUB = Decimal("500.00")
+
+
+async def card_purchase(service: Service, user: int, product_id: str = "premium-month") -> tuple[str, str]:
+    """A checkout by card: (purchase id, YooKassa payment id), the payment pending at YooKassa."""
+    payment_id = new_payment_id()
+    created: dict[str, Any] = {}
+
+    def create(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        created.update(body)
+        value = body["amount"]["value"]
+        answer = yookassa_payment(
+            payment_id, purchase_id=body["metadata"]["purchase_id"], user=user, status="pending", value=value
+        )
+        return httpx.Response(200, json=answer)
+
+    service.yookassa.post("/payments").mock(side_effect=create)
+    response = await service.checkout(user, product_id, "yookassa")
+    assert response.status_code == 200, response.text
+    return response.json()["purchase_id"], payment_id
+
+
+def yookassa_says(service: Service, payment_id: str, answer: dict[str, Any] | None) -> None:
+    route = service.yookassa.get(f"/payments/{payment_id}")
+    route.mock(
+        return_value=httpx.Response(404, json={"type": "error", "code": "not_found"})
+        if answer is None
+        else httpx.Response(200, json=answer)
+    )

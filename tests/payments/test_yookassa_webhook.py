@@ -18,10 +18,12 @@ from tests.payments.support import (
     PROXY,
     STRANGER,
     Service,
+    card_purchase,
     new_payment_id,
     notification,
     payments_service,
     yookassa_payment,
+    yookassa_says,
 )
 from tests.story.support import new_user
 
@@ -32,35 +34,6 @@ async def service(
 ) -> AsyncIterator[Service]:
     async with payments_service(database_url, redis_url, payments_pool, redis) as made:
         yield made
-
-
-async def card_purchase(service: Service, user: int, product_id: str = "premium-month") -> tuple[str, str]:
-    """A checkout by card: (purchase id, YooKassa payment id), the payment pending at YooKassa."""
-    payment_id = new_payment_id()
-    created: dict[str, Any] = {}
-
-    def create(request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content)
-        created.update(body)
-        value = body["amount"]["value"]
-        answer = yookassa_payment(
-            payment_id, purchase_id=body["metadata"]["purchase_id"], user=user, status="pending", value=value
-        )
-        return httpx.Response(200, json=answer)
-
-    service.yookassa.post("/payments").mock(side_effect=create)
-    response = await service.checkout(user, product_id, "yookassa")
-    assert response.status_code == 200, response.text
-    return response.json()["purchase_id"], payment_id
-
-
-def yookassa_says(service: Service, payment_id: str, answer: dict[str, Any] | None) -> None:
-    route = service.yookassa.get(f"/payments/{payment_id}")
-    route.mock(
-        return_value=httpx.Response(404, json={"type": "error", "code": "not_found"})
-        if answer is None
-        else httpx.Response(200, json=answer)
-    )
 
 
 async def test_a_card_payment_that_succeeded_gives_premium_and_tells_the_gateway(service: Service) -> None:

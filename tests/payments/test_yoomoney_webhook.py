@@ -61,7 +61,7 @@ async def test_five_at_once_grant_once(service: Service) -> None:
 async def test_a_wrong_hash_is_refused_and_changes_nothing(service: Service) -> None:
     user = new_user()
     purchase_id = await wallet_purchase(service, user)
-    forged = yoomoney_form(purchase_id, secret="not-our-secret")  # noqa: S106 - the forger's guess
+    forged = yoomoney_form(purchase_id, secret="not-our-secret")
     assert (await service.notify_yoomoney(forged)).status_code == 403
     tampered = {**yoomoney_form(purchase_id), "label": "00000000-0000-0000-0000-000000000000"}
     assert (await service.notify_yoomoney(tampered)).status_code == 403

@@ -52,12 +52,12 @@ async def cut_period(connection: Connection, purchase_id: UUID, user_id: int, en
     """Shorten the period paid by ``purchase_id`` by ``by`` (never below its start), and move the user's later
     periods earlier by as much, so premium stays one stretch instead of gaining a hole."""
     await connection.execute(
-        "UPDATE subscriptions SET active_until = greatest(active_from, active_until - $2) WHERE purchase_id = $1",
+        "UPDATE subscriptions SET active_until = greatest(active_from, active_until - $2::interval) WHERE purchase_id = $1",
         purchase_id,
         by,
     )
     await connection.execute(
-        "UPDATE subscriptions SET active_from = active_from - $3, active_until = active_until - $3 "
+        "UPDATE subscriptions SET active_from = active_from - $3::interval, active_until = active_until - $3::interval "
         "WHERE user_id = $1 AND plan = 'premium' AND active_from >= $2 AND (purchase_id IS NULL OR purchase_id <> $4)",
         user_id,
         ends,
