@@ -16,11 +16,12 @@ import asyncpg
 import httpx
 import respx
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 from redis.asyncio import Redis
+from starlette.types import ASGIApp
 
 from storycam.contracts.events import Streams
 from storycam.kit.service_auth import ServiceAuth
+from storycam.payments.context import PaymentsContext
 from tests.support.services import BY_NAME, TEST_SECRET, build
 
 YOOKASSA_API = "https://yookassa.test/v3"
@@ -51,11 +52,12 @@ def payments_settings(**overrides: Any) -> dict[str, Any]:
 
 @dataclass
 class Service:
-    app: FastAPI
+    app: ASGIApp
     internal: httpx.AsyncClient
     pool: asyncpg.Pool
     redis: Redis
     yookassa: respx.MockRouter
+    payments: PaymentsContext
 
     def from_address(self, address: str) -> httpx.AsyncClient:
         """An unsigned client whose connection comes from ``address``."""
@@ -128,7 +130,14 @@ async def payments_service(
             transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
             auth = ServiceAuth(TEST_SECRET, "tests")
             async with httpx.AsyncClient(transport=transport, base_url="http://service", auth=auth) as internal:
-                yield Service(app=manager.app, internal=internal, pool=pool, redis=redis, yookassa=yookassa)
+                yield Service(
+                    app=manager.app,
+                    internal=internal,
+                    pool=pool,
+                    redis=redis,
+                    yookassa=yookassa,
+                    payments=app.state.payments,
+                )
 
 
 def yookassa_payment(

@@ -1,4 +1,4 @@
-"""``storycam-payments``: ``serve`` (default) or ``migrate``."""
+"""``storycam-payments``: ``serve`` (default), ``migrate``, and the operator's commands (``commands``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from storycam.kit.logging import get_logger
 from storycam.kit.settings import ServiceSettings
 from storycam.payments.app import DEFINITION
 from storycam.payments.catalogue.loader import CatalogueError, load_catalogue
+from storycam.payments.commands import COMMANDS_OF_PAYMENTS
 from storycam.payments.settings import PaymentsSettings
 
 log = get_logger(__name__)
@@ -34,4 +35,4 @@ def announce(settings: ServiceSettings) -> None:
 
 
 def main() -> None:
-    run_service_cli(DEFINITION, PaymentsSettings, announce)
+    run_service_cli(DEFINITION, PaymentsSettings, announce, commands=COMMANDS_OF_PAYMENTS)

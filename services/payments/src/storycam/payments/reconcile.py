@@ -57,7 +57,13 @@ async def reconcile_pending(
     before = (now or datetime.now(UTC)) - timedelta(seconds=payments.settings.reconcile_after_seconds)
     counts: dict[Outcome, int] = {}
     for purchase in await purchases.pending_with_provider(db, Provider.YOOKASSA, before):
-        outcome = await reconcile_purchase(db, relay, payments, purchase)
+        try:
+            outcome = await reconcile_purchase(db, relay, payments, purchase)
+        except Exception as exc:  # one payment YooKassa cannot answer for holds up none of the others
+            log.warning(
+                "reconcile.purchase_failed", purchase_id=str(purchase.id), error=f"{type(exc).__name__}: {exc}"[:300]
+            )
+            outcome = Outcome.FAILED
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 

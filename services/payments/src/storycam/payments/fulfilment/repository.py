@@ -52,7 +52,8 @@ async def cut_period(connection: Connection, purchase_id: UUID, user_id: int, en
     """Shorten the period paid by ``purchase_id`` by ``by`` (never below its start), and move the user's later
     periods earlier by as much, so premium stays one stretch instead of gaining a hole."""
     await connection.execute(
-        "UPDATE subscriptions SET active_until = greatest(active_from, active_until - $2::interval) WHERE purchase_id = $1",
+        "UPDATE subscriptions SET active_until = greatest(active_from, active_until - $2::interval) "
+        "WHERE purchase_id = $1",
         purchase_id,
         by,
     )

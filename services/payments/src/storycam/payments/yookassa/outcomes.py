@@ -35,6 +35,7 @@ class Outcome(StrEnum):
     PENDING = "pending"  # YooKassa has no outcome yet
     UNCHANGED = "unchanged"  # already closed that way before
     MISMATCH = "mismatch"
+    FAILED = "failed"  # YooKassa could not be asked (the reconciler tries again on its next pass)
 
 
 async def _purchase_for(connection: Connection, payment_id: str, payment: YooKassaPayment | None) -> Purchase | None:
