@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("ingress", "story", "kisscam")
+BENCHMARKS = ("ingress", "story", "kisscam", "payments")
 
 
 def main(argv: list[str]) -> None:

@@ -1,0 +1,1 @@
+"""Payments benchmarks (``python -m bench payments``)."""
