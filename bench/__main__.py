@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("ingress", "story", "kisscam", "payments")
+BENCHMARKS = ("ingress", "story", "kisscam", "taps", "payments")
 
 
 def main(argv: list[str]) -> None:

@@ -9,8 +9,6 @@ purchase is closed under its row lock, from ``pending`` only.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -76,28 +74,3 @@ async def reconcile_by_id(
     if purchase is None:
         return None
     return await reconcile_purchase(db, relay, payments, purchase)
-
-
-class Reconciler:
-    """The periodic pass, as a task of the service's lifespan."""
-
-    def __init__(self, db: asyncpg.Pool, relay: Wakeable | None, payments: PaymentsContext) -> None:
-        self._db = db
-        self._relay = relay
-        self._payments = payments
-        self._stopping = asyncio.Event()
-
-    def stop(self) -> None:
-        self._stopping.set()
-
-    async def run(self) -> None:
-        every = self._payments.settings.reconcile_every_seconds
-        while not self._stopping.is_set():
-            try:
-                counts = await reconcile_pending(self._db, self._relay, self._payments)
-                if counts:
-                    log.info("reconcile.pass", **{outcome.value: n for outcome, n in counts.items()})
-            except Exception as exc:  # a pass that failed (YooKassa away, a restart of PostgreSQL) is retried next
-                log.warning("reconcile.pass_failed", error=f"{type(exc).__name__}: {exc}"[:300])
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=every)

@@ -1,4 +1,8 @@
-"""How a StoryReply looks in Telegram: media, then text, the choices as buttons under the last message."""
+"""How a StoryReply looks in Telegram: media, then text, the choices as buttons under the last message.
+
+A scene's text comes formatted from the story service when its author formatted it (``SceneMessage.html``: safe
+Telegram HTML, made there and only there); any other text is escaped here.
+"""
 
 from __future__ import annotations
 
@@ -22,14 +26,20 @@ def _label(choice: str) -> str:
     return choice if len(choice) <= _BUTTON_TEXT_LIMIT else choice[: _BUTTON_TEXT_LIMIT - 1].rstrip() + "…"
 
 
-def _story_label(story: StorySummary) -> str:
+def _story_label(story: StorySummary, language: Language) -> str:
     badge = " ✓" if story.progress == "finished" else ""
     lock = "⭐ " if story.tier == "premium" else ""
-    return f"{lock}{story.title}{badge}"
+    # Listed in a language it is not written in (the operator allows it): say which one it is in.
+    only = "" if language in story.languages or not story.languages else f" · {_only_in(story.languages[0], language)}"
+    return f"{lock}{story.title}{badge}{only}"
+
+
+def _only_in(written: str, language: Language) -> str:
+    return text(language, "stories.only_ru" if written == "ru" else "stories.only_en")
 
 
 def story_list(catalogue: StoryCatalogue) -> InlineKeyboardMarkup:
-    return buttons((_story_label(story), StoryPick(slug=story.slug)) for story in catalogue.stories)
+    return buttons((_story_label(story, catalogue.language), StoryPick(slug=story.slug)) for story in catalogue.stories)
 
 
 def choice_buttons(reply: StoryReply, language: Language) -> InlineKeyboardMarkup | None:
@@ -84,7 +94,8 @@ async def show_reply(bot: Bot, chat_id: int, reply: StoryReply, language: Langua
                 log.warning("stories.media_missing", source=media.source, error=str(exc))  # the text still goes
         if message.text:
             last = n == len(reply.messages) - 1
-            await bot.send_message(chat_id, html.escape(message.text), reply_markup=keyboard if last else None)
+            body = message.html if message.html is not None else html.escape(message.text)
+            await bot.send_message(chat_id, body, reply_markup=keyboard if last else None)
             texts.append(message.text)
     if reply.messages and not texts and keyboard is not None:
         await bot.send_message(chat_id, "…", reply_markup=keyboard)

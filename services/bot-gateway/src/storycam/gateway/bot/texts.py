@@ -73,6 +73,8 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "That story can't be opened right now. Pick another one: /stories",
     },
     "stories.undo": {"ru": "↩️ Назад", "en": "↩️ Undo"},
+    "stories.only_en": {"ru": "🇬🇧 только на английском", "en": "🇬🇧 English only"},
+    "stories.only_ru": {"ru": "🇷🇺 только на русском", "en": "🇷🇺 Russian only"},
     "stories.again": {"ru": "🔁 Сыграть ещё раз", "en": "🔁 Play again"},
     "stories.other": {"ru": "📚 Другие истории", "en": "📚 Other stories"},
     "stories.ending": {

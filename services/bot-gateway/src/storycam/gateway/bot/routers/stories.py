@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from contextlib import suppress
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -15,6 +16,7 @@ from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUn
 from storycam.gateway.bot.story_replies import show_reply, story_list
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.clients.stories import StoriesUnavailable, StoryClient, StoryRefused
+from storycam.gateway.outbound.flood import SkippedForLimits, best_effort
 from storycam.kit.logging import get_logger
 
 log = get_logger(__name__)
@@ -67,13 +69,15 @@ async def _play(
         log.info("stories.refused", status=exc.status, detail=exc.detail)
         await bot.send_message(chat_id, text(language, "stories.refused"))
         return
-    if tapped_message_id is not None:
-        # The choice is taken: its buttons go, so the chat reads as a story. Only now: had the story service
-        # failed, the buttons stay for another tap.
-        await remove_buttons(bot, chat_id, tapped_message_id)
     await state.set_state(Playing.story)
     await state.update_data(story=reply.story)
     await show_reply(bot, chat_id, reply, language, stories)
+    if tapped_message_id is not None:
+        # The choice is taken: its buttons go, so the chat reads as a story — after the scene that answers the tap,
+        # and only when Telegram's limits have room to spare: a stale button is harmless (its revision gets a
+        # friendly answer), a delayed scene is not. Had the story service failed, the buttons stay for another tap.
+        with suppress(SkippedForLimits), best_effort():
+            await remove_buttons(bot, chat_id, tapped_message_id)
 
 
 async def story_picked(
