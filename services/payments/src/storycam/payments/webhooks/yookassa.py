@@ -1,4 +1,4 @@
-"""``POST /webhooks/yookassa``: from YooKassa's networks only; journaled once; then YooKassa's API is asked."""
+"""``POST /webhooks/yookassa``: from YooKassa's networks only; YooKassa's API is asked; journaled and acted on once."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from storycam.kit.uow import unit_of_work
 from storycam.payments.context import Payments
 from storycam.payments.senders import peer_address
 from storycam.payments.webhooks.body import limited_body
+from storycam.payments.webhooks.inbox import journaled
 from storycam.payments.yookassa.notification import PAYMENT_EVENTS, REFUND_EVENTS, parse_notification
-from storycam.payments.yookassa.outcomes import Outcome, settle_payment, settle_refund
+from storycam.payments.yookassa.outcomes import Outcome, settle_read_payment, settle_read_refund
 
 log = get_logger(__name__)
 router = APIRouter(tags=["webhooks"])
@@ -45,14 +46,22 @@ async def yookassa_webhook(request: Request, state: State, payments: Payments) -
     if notification is None:
         NOTIFICATIONS.labels("malformed").inc()
         raise BadRequest("The body is not a YooKassa notification.")
+    key, object_id = notification.inbox_key, notification.object.id
+    if await journaled(state.db, key):
+        NOTIFICATIONS.labels("duplicate").inc()
+        return Response(status_code=200)
+    # YooKassa is asked before the transaction opens: no connection sits idle in a transaction during the call. Two
+    # deliveries at once may both ask; the inbox claim below lets only one of them act.
+    payment = await client.get_payment(object_id) if notification.event in PAYMENT_EVENTS else None
+    refund = await client.get_refund(object_id) if notification.event in REFUND_EVENTS else None
     async with unit_of_work(state.db, state.outbox) as work:
-        if not await work.claim(notification.inbox_key):
+        if not await work.claim(key):
             NOTIFICATIONS.labels("duplicate").inc()
             return Response(status_code=200)
         if notification.event in PAYMENT_EVENTS:
-            outcome = await settle_payment(work, client, payments.catalogue, notification.object.id)
+            outcome = await settle_read_payment(work, payments.catalogue, object_id, payment)
         elif notification.event in REFUND_EVENTS:
-            outcome = await settle_refund(work, client, payments.catalogue, notification.object.id)
+            outcome = await settle_read_refund(work, payments.catalogue, object_id, refund)
         else:
             outcome = None
             log.info("yookassa.event_ignored", notification_event=notification.event)

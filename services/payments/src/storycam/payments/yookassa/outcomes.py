@@ -22,7 +22,7 @@ from storycam.payments.purchases.matching import Mismatch, yookassa_mismatch
 from storycam.payments.purchases.models import Purchase
 from storycam.payments.settings import Provider
 from storycam.payments.yookassa.client import PURCHASE_ID_KEY, YooKassaClient
-from storycam.payments.yookassa.models import PaymentStatus, YooKassaPayment
+from storycam.payments.yookassa.models import PaymentStatus, YooKassaPayment, YooKassaRefund
 
 log = get_logger(__name__)
 _PROVIDER = Provider.YOOKASSA.value
@@ -122,6 +122,13 @@ async def settle_read_payment(
 async def settle_refund(work: UnitOfWork, client: YooKassaClient, catalogue: Catalogue, refund_id: str) -> Outcome:
     """Take back what YooKassa's refund ``refund_id`` covers, as YooKassa's API describes the refund."""
     refund = await client.get_refund(refund_id)
+    return await settle_read_refund(work, catalogue, refund_id, refund)
+
+
+async def settle_read_refund(
+    work: UnitOfWork, catalogue: Catalogue, refund_id: str, refund: YooKassaRefund | None
+) -> Outcome:
+    """:func:`settle_refund` with YooKassa's answer already read (``None``: YooKassa knows no such refund)."""
     connection = await work.connection()
     purchase = await purchases.by_provider_payment(connection, Provider.YOOKASSA, refund.payment_id) if refund else None
     details = {"refund_id": refund_id}
