@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import asyncpg
-import pytest
 from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
 from storycam.contracts.users import UserErasureRequested
-from tests.payments.support import Service, payments_service, yoomoney_form
+from tests.payments.support import Service, yoomoney_form
 from tests.story.support import new_user
-
-
-@pytest.fixture
-async def service(
-    database_url: str, redis_url: str, payments_pool: asyncpg.Pool, redis: Redis
-) -> AsyncIterator[Service]:
-    async with payments_service(database_url, redis_url, payments_pool, redis) as made:
-        yield made
 
 
 async def test_erasure_unlinks_purchases_and_drops_what_is_personal(service: Service, redis: Redis) -> None:

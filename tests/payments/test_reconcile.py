@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
 import httpx
 import pytest
-from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
 from storycam.payments import commands
@@ -23,21 +20,12 @@ from tests.payments.support import (
     Service,
     card_purchase,
     notification,
-    payments_service,
     payments_settings,
     yookassa_payment,
     yookassa_says,
 )
 from tests.story.support import new_user
 from tests.support.services import BY_NAME, make_settings
-
-
-@pytest.fixture
-async def service(
-    database_url: str, redis_url: str, payments_pool: asyncpg.Pool, redis: Redis
-) -> AsyncIterator[Service]:
-    async with payments_service(database_url, redis_url, payments_pool, redis) as made:
-        yield made
 
 
 def context(service: Service) -> PaymentsContext:

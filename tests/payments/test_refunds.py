@@ -3,7 +3,6 @@ the buyer's favour) for a partial one; credits already spent are recorded as a s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
@@ -12,26 +11,16 @@ from uuid import uuid4
 import asyncpg
 import httpx
 import pytest
-from redis.asyncio import Redis
 
 from storycam.payments.ledger import service as ledger
 from tests.payments.support import (
     Service,
     card_purchase,
     notification,
-    payments_service,
     yookassa_payment,
     yookassa_says,
 )
 from tests.story.support import new_user
-
-
-@pytest.fixture
-async def service(
-    database_url: str, redis_url: str, payments_pool: asyncpg.Pool, redis: Redis
-) -> AsyncIterator[Service]:
-    async with payments_service(database_url, redis_url, payments_pool, redis) as made:
-        yield made
 
 
 async def paid_by_card(service: Service, user: int, product_id: str, price: str) -> tuple[str, str]:

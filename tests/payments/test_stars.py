@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-import asyncpg
 import pytest
-from redis.asyncio import Redis
 
-from tests.payments.support import Service, payments_service
+from tests.payments.support import Service
 from tests.story.support import new_user
-
-
-@pytest.fixture
-async def service(
-    database_url: str, redis_url: str, payments_pool: asyncpg.Pool, redis: Redis
-) -> AsyncIterator[Service]:
-    async with payments_service(database_url, redis_url, payments_pool, redis) as made:
-        yield made
 
 
 async def stars_checkout(service: Service, user: int, product_id: str = "premium-month") -> dict[str, Any]:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-import asyncpg
 import httpx
 import pytest
-from redis.asyncio import Redis
 
 from tests.payments.support import (
     PROXY,
@@ -21,19 +18,10 @@ from tests.payments.support import (
     card_purchase,
     new_payment_id,
     notification,
-    payments_service,
     yookassa_payment,
     yookassa_says,
 )
 from tests.story.support import new_user
-
-
-@pytest.fixture
-async def service(
-    database_url: str, redis_url: str, payments_pool: asyncpg.Pool, redis: Redis
-) -> AsyncIterator[Service]:
-    async with payments_service(database_url, redis_url, payments_pool, redis) as made:
-        yield made
 
 
 async def test_a_card_payment_that_succeeded_gives_premium_and_tells_the_gateway(service: Service) -> None:

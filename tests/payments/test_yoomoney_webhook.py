@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
-from redis.asyncio import Redis
 
 from storycam.payments.sealing import Sealer
 from storycam.payments.settings import DEVELOPMENT_ENCRYPTION_KEY
-from tests.payments.support import Service, payments_service, yoomoney_form
+from tests.payments.support import Service, yoomoney_form
 from tests.story.support import new_user
-
-
-@pytest.fixture
-async def service(
-    database_url: str, redis_url: str, payments_pool: asyncpg.Pool, redis: Redis
-) -> AsyncIterator[Service]:
-    async with payments_service(database_url, redis_url, payments_pool, redis) as made:
-        yield made
 
 
 async def wallet_purchase(service: Service, user: int, product_id: str = "premium-month") -> str:
