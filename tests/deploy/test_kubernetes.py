@@ -228,7 +228,11 @@ def test_services_addresses_and_public_paths_lead_to_running_pods() -> None:
         for rule in ingress["spec"]["rules"]
         for path in rule["http"]["paths"]
     }
-    assert routes == {"/telegram/webhook": "gateway", "/webhooks/yookassa": "payments"}
+    assert routes == {
+        "/telegram/webhook": "gateway",
+        "/webhooks/yookassa": "payments",
+        "/webhooks/yoomoney": "payments",
+    }
     gateway = of_kind("Deployment")["gateway"]
     public_base_url = environment(gateway, gateway["spec"]["template"]["spec"]["containers"][0])["PUBLIC_BASE_URL"]
     assert urlsplit(public_base_url).hostname == ingress["spec"]["rules"][0]["host"]
