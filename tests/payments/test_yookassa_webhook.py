@@ -255,3 +255,18 @@ async def test_a_notification_for_a_purchase_never_opened_grants_nothing(service
     )
     assert [r["reason"] for r in reasons] == ["unknown_payment"]
     assert await service.premium_periods(user) == []
+
+
+async def test_two_payments_landing_at_once_stack_instead_of_overlapping(service: Service) -> None:
+    user = new_user()
+    paid = []
+    for _ in range(2):
+        purchase_id, payment_id = await card_purchase(service, user)
+        yookassa_says(service, payment_id, yookassa_payment(payment_id, purchase_id=purchase_id, user=user))
+        paid.append(payment_id)
+    answers = await asyncio.gather(
+        *(service.notify_yookassa(notification("payment.succeeded", payment_id)) for payment_id in paid)
+    )
+    assert [a.status_code for a in answers] == [200, 200]
+    first, second = await service.premium_periods(user)
+    assert second["active_from"] == first["active_until"]

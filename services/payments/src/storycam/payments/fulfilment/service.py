@@ -155,6 +155,15 @@ async def take_back(
     if after <= before:
         return None
     grants = current.grants
+    # The same lock order as a grant: the user's subscriptions, then their balance.
+    if grants.premium_days:
+        whole = int(timedelta(days=grants.premium_days).total_seconds())
+        seconds = _share(whole, after, price) - _share(whole, before, price)
+        await subscriptions.lock_user(connection, current.user_id)  # before reading the period: grants stack on it
+        period = await repository.paid_period(connection, current.id)
+        if period is not None and seconds:
+            user_id, _start, ends = period
+            await repository.cut_period(connection, current.id, user_id, ends, timedelta(seconds=seconds))
     credits_owed = _share(grants.ai_video_credits, after, price) - _share(grants.ai_video_credits, before, price)
     credits_taken = 0
     if credits_owed:
@@ -164,14 +173,6 @@ async def take_back(
             connection, current.user_id, credits_taken, f"refund:{refund_key}", current.id
         ):
             await ledger_repository.change_balance(connection, current.user_id, available=-credits_taken, held=0)
-    if grants.premium_days:
-        whole = int(timedelta(days=grants.premium_days).total_seconds())
-        seconds = _share(whole, after, price) - _share(whole, before, price)
-        period = await repository.paid_period(connection, current.id)
-        if period is not None and seconds:
-            user_id, _start, ends = period
-            await subscriptions.lock_user(connection, user_id)
-            await repository.cut_period(connection, current.id, user_id, ends, timedelta(seconds=seconds))
     shortfall = credits_owed - credits_taken
     updated = await purchases.record_refund(
         connection, current.id, refunded=after - before, credits_taken=credits_taken, credits_short=shortfall
