@@ -66,6 +66,11 @@ SENTINEL_ANSWERS: dict[str, tuple[str, ...]] = {
 }
 
 
+def words(message: dict[str, Any]) -> str:
+    """What a message says: its text, or the caption under its picture."""
+    return str(message.get("text") or message.get("caption") or "")
+
+
 def buttons(message: dict[str, Any]) -> dict[str, str]:
     """A message's inline buttons: text -> callback data, in order."""
     rows = message.get("reply_markup", {}).get("inline_keyboard", [])

@@ -22,6 +22,7 @@ from storycam.gateway.ingress.throttle import InboundThrottle
 from storycam.gateway.ingress.webhook import router as webhook_router
 from storycam.gateway.ingress.workers import UpdateWorkers
 from storycam.gateway.outbound.requests import outbound_subscription
+from storycam.gateway.payment_news import payment_news_subscription
 from storycam.gateway.settings import GatewaySettings
 from storycam.gateway.telegram import create_bot, rate_limiter, webhook_secret
 from storycam.kit.app import ServiceDefinition, create_app, instance_id
@@ -42,7 +43,9 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
     payments_http = service_client(settings.payments_url, settings, caller="gateway")
     # The LLM behind free text may take seconds: stories get a longer timeout than a lookup.
     stories_http = service_client(settings.story_url, settings, caller="gateway", timeout=20.0)
-    dispatcher = build_dispatcher(state, settings, PaymentsClient(payments_http), StoryClient(stories_http))
+    payments = PaymentsClient(payments_http)
+    stories = StoryClient(stories_http)
+    dispatcher = build_dispatcher(state, settings, payments, stories)
     journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)
     app.state.bot = bot
     app.state.dispatcher = dispatcher
@@ -68,7 +71,8 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
         poller = UpdatePoller(bot, state.redis, journal, holder)
         tasks.append(asyncio.create_task(poller.run(), name="update-poller"))
         log.info("telegram.polling", reason="TELEGRAM_BOT_TOKEN is set and PUBLIC_BASE_URL is not")
-    state.consumers.add(outbound_subscription(bot, state))
+    state.consumers.add(outbound_subscription(bot, state, payments))
+    state.consumers.add(payment_news_subscription(bot, state, payments, stories, dispatcher.storage))
     try:
         yield
     finally:

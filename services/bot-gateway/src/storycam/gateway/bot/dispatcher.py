@@ -10,7 +10,7 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.redis import RedisStorage
 
 from storycam.gateway.bot.middlewares import UserContext
-from storycam.gateway.bot.routers import account, balance, fallback, features, menu, support
+from storycam.gateway.bot.routers import account, balance, fallback, features, menu, premium, stars, support
 from storycam.gateway.bot.routers import stories as story_play
 from storycam.gateway.bot.routers.support import SupportHours
 from storycam.gateway.clients.payments import PaymentsClient
@@ -33,6 +33,7 @@ def build_dispatcher(
         payments=payments,
         stories=stories,
         service=state,  # not `state`: aiogram hands handlers their FSM context under that name
+        pre_checkout_seconds=settings.pre_checkout_timeout_seconds,
         support_hours=SupportHours(
             ZoneInfo(settings.support_timezone), settings.support_opens_at_hour, settings.support_closes_at_hour
         ),
@@ -41,7 +42,9 @@ def build_dispatcher(
     # The fallback router goes last: it answers whatever the feature routers did not take.
     dispatcher.include_routers(
         menu.build_router(),
+        stars.build_router(),
         features.build_router(),
+        premium.build_router(),
         story_play.build_router(),
         balance.build_router(),
         account.build_router(),

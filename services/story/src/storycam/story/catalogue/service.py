@@ -25,9 +25,13 @@ from storycam.story.players import service as players
 log = get_logger(__name__)
 
 
-def media_source(slug: str, ref: str) -> str:
-    """Where the gateway fetches a story's media: the URL itself, or this service's media route."""
-    return ref if is_url(ref) else f"/internal/v1/stories/{slug}/media/{ref}"
+def media_source(slug: str, ref: str, version: int | None = None) -> str:
+    """Where the gateway fetches a story's media: the URL itself, or this service's media route. With the story's
+    ``version`` (``?v=``), a source names one version's file, so a cache keyed by it (the gateway keeps Telegram's
+    file ids by source) uploads an image again after an author replaced it in a new version."""
+    if is_url(ref):
+        return ref
+    return f"/internal/v1/stories/{slug}/media/{ref}" + (f"?v={version}" if version is not None else "")
 
 
 async def package_upload(upload: StoryUpload, compiler: InkCompiler) -> StoryPackage:

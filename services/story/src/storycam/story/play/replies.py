@@ -35,7 +35,7 @@ THE_END = {"ru": "Конец", "en": "The End"}
 
 def scene_of(story: StoryRecord, script: PlayableScript, passage: Passage) -> Scene:
     def source(tag: MediaTag) -> StoryMedia:
-        return StoryMedia(kind=tag.kind, source=media_source(story.slug, tag.ref))
+        return StoryMedia(kind=tag.kind, source=media_source(story.slug, tag.ref, script.version))
 
     ending = None
     if passage.ended:
