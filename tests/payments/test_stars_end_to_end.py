@@ -1,0 +1,51 @@
+"""Stars end to end, with nothing stubbed but Telegram (the sandbox's emulator): /premium in the chat, the invoice,
+the payment, the grant in payments, and the bot telling the buyer what they got."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from tests.gateway.live import buttons, live_platform, words
+
+pytestmark = pytest.mark.slow
+
+
+async def test_alice_buys_ai_videos_with_stars_and_is_told_once(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        alice = platform.alice
+        [offers] = await platform.answer(alice, "/premium")
+        [label] = [b for b in buttons(offers) if "5 AI videos" in b and "⭐" in b]
+        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
+        [invoice] = await platform.wait_for_bot(alice, 1, where=lambda m: "invoice" in m)
+        assert invoice["invoice"]["total_amount"] == 175
+        paid = await platform.control.post(
+            f"/sandbox/users/{alice}/payments", json={"message_id": invoice["message_id"]}
+        )
+        paid.raise_for_status()
+        assert paid.json()["status"] != "declined", paid.json()
+
+        account = None
+        async with asyncio.timeout(20):
+            while True:
+                account = (await platform.payments.get(f"/internal/v1/users/{alice}/account")).json()
+                if account["credits"]:
+                    break
+                await asyncio.sleep(0.1)
+        assert account["credits"] == 5
+        history = (await platform.payments.get(f"/internal/v1/users/{alice}/payments")).json()["payments"]
+        assert [(p["product_id"], p["provider"], p["status"], p["amount"]) for p in history] == [
+            ("ai-videos-5", "stars", "succeeded", "175")
+        ]
+        [told] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: words(m).startswith("✅ Payment received: 5 AI videos")
+        )
+        assert "Kiss Cam credits added: +5" in words(told)
+        # Told once: the event's id makes a redelivery say nothing more.
+        await platform.settle(alice)
+        received = [m for m in await platform.bot_messages(alice) if words(m).startswith("✅ Payment received")]
+        assert len(received) == 1
