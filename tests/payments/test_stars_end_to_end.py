@@ -4,7 +4,10 @@ the payment, the grant in payments, and the bot telling the buyer what they got.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
+from typing import Any
 
+import asyncpg
 import pytest
 from redis.asyncio import Redis
 
@@ -49,3 +52,62 @@ async def test_alice_buys_ai_videos_with_stars_and_is_told_once(
         await platform.settle(alice)
         received = [m for m in await platform.bot_messages(alice) if words(m).startswith("✅ Payment received")]
         assert len(received) == 1
+
+
+async def test_a_stars_subscription_and_telegram_s_renewal_extend_premium(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        alice = platform.alice
+        [offers] = await platform.answer(alice, "/premium")
+        [label] = [b for b in buttons(offers) if "Premium" in b and "⭐" in b]
+        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
+
+        def has_link(message: dict[str, Any]) -> bool:
+            rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+            return any("url" in b for row in rows for b in row) and message["message_id"] > offers["message_id"]
+
+        [pay_message] = await platform.wait_for_bot(alice, 1, where=has_link)
+        [url] = [b["url"] for row in pay_message["reply_markup"]["inline_keyboard"] for b in row if "url" in b]
+        paid = await platform.control.post(f"/sandbox/users/{alice}/invoice-links", json={"url": url})
+        paid.raise_for_status()
+        assert paid.json()["status"] == "paid", paid.json()
+
+        async def periods(count: int) -> list[Any]:
+            async with asyncio.timeout(20):
+                while True:
+                    rows = await _periods(database_url, alice)
+                    if len(rows) >= count:
+                        return rows
+                    await asyncio.sleep(0.1)
+
+        [first] = await periods(1)
+        [subscription] = (await platform.control.get(f"/sandbox/users/{alice}/subscriptions")).json()["subscriptions"]
+        renewed = await platform.control.post(
+            f"/sandbox/users/{alice}/subscriptions/{subscription['telegram_payment_charge_ids'][0]}/renew"
+        )
+        renewed.raise_for_status()
+        first, second = await periods(2)
+        assert second["active_from"] == first["active_until"]
+        assert second["active_until"] - second["active_from"] == timedelta(days=30)
+        account = (await platform.payments.get(f"/internal/v1/users/{alice}/account")).json()
+        assert account["premium"] is True
+        assert datetime.fromisoformat(account["premium_until"]) == second["active_until"]
+        assert account["renewal"]["auto_renew"] is True
+        [news] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: words(m).startswith("🔁 Your subscription renewed")
+        )
+        assert "Premium for 30 days" in words(news)
+
+
+async def _periods(database_url: str, user: int) -> list[Any]:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return list(
+            await connection.fetch(
+                "SELECT active_from, active_until FROM payments.subscriptions WHERE user_id = $1 ORDER BY active_from",
+                user,
+            )
+        )
+    finally:
+        await connection.close()
