@@ -1,5 +1,5 @@
-"""Stars end to end, with nothing stubbed but Telegram (the sandbox's emulator): /premium in the chat, the invoice,
-the payment, the grant in payments, and the bot telling the buyer what they got."""
+"""End to end, with nothing stubbed but Telegram and YooKassa (the sandbox's emulators): /premium in the chat, the
+payment (Stars, a Stars subscription and its renewal, a card on YooKassa's checkout), the grant, the news."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ async def test_alice_buys_ai_videos_with_stars_and_is_told_once(
     database_url: str, redis_url: str, redis: Redis
 ) -> None:
     async with live_platform(database_url, redis_url) as platform:
-        alice = platform.alice
+        alice = platform.alice  # the emulator's people are the same in every test: count from here
+        credits_before = (await platform.payments.get(f"/internal/v1/users/{alice}/account")).json()["credits"]
         [offers] = await platform.answer(alice, "/premium")
         [label] = [b for b in buttons(offers) if "5 AI videos" in b and "⭐" in b]
         await platform.tap(alice, offers["message_id"], buttons(offers)[label])
@@ -36,21 +37,28 @@ async def test_alice_buys_ai_videos_with_stars_and_is_told_once(
         async with asyncio.timeout(20):
             while True:
                 account = (await platform.payments.get(f"/internal/v1/users/{alice}/account")).json()
-                if account["credits"]:
+                if account["credits"] > credits_before:
                     break
                 await asyncio.sleep(0.1)
-        assert account["credits"] == 5
-        history = (await platform.payments.get(f"/internal/v1/users/{alice}/payments")).json()["payments"]
-        assert [(p["product_id"], p["provider"], p["status"], p["amount"]) for p in history] == [
-            ("ai-videos-5", "stars", "succeeded", "175")
-        ]
+        assert account["credits"] == credits_before + 5
+        latest = (await platform.payments.get(f"/internal/v1/users/{alice}/payments")).json()["payments"][0]
+        assert (latest["product_id"], latest["provider"], latest["status"], latest["amount"]) == (
+            "ai-videos-5",
+            "stars",
+            "succeeded",
+            "175",
+        )
         [told] = await platform.wait_for_bot(
             alice, 1, where=lambda m: words(m).startswith("✅ Payment received: 5 AI videos")
         )
         assert "Kiss Cam credits added: +5" in words(told)
         # Told once: the event's id makes a redelivery say nothing more.
         await platform.settle(alice)
-        received = [m for m in await platform.bot_messages(alice) if words(m).startswith("✅ Payment received")]
+        received = [
+            m
+            for m in await platform.bot_messages(alice)
+            if words(m).startswith("✅ Payment received") and m["message_id"] > invoice["message_id"]
+        ]
         assert len(received) == 1
 
 
@@ -111,3 +119,39 @@ async def _periods(database_url: str, user: int) -> list[Any]:
         )
     finally:
         await connection.close()
+
+
+async def test_a_card_purchase_from_premium_through_yookassa_s_checkout_gives_premium(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url, card_payments=True) as platform:
+        alice = platform.alice
+        [offers] = await platform.answer(alice, "/premium")
+        [label] = [b for b in buttons(offers) if "Premium" in b and "⭐" not in b]
+        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
+
+        def has_link(message: dict[str, Any]) -> bool:
+            rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+            return any("url" in b for row in rows for b in row) and message["message_id"] > offers["message_id"]
+
+        [pay_message] = await platform.wait_for_bot(alice, 1, where=has_link)
+        [url] = [b["url"] for row in pay_message["reply_markup"]["inline_keyboard"] for b in row if "url" in b]
+        payment_id = url.rstrip("/").rsplit("/", 1)[-1]
+        pressed = await platform.control.post(f"/sandbox/yookassa/payments/{payment_id}/pay")
+        pressed.raise_for_status()
+
+        # The emulator notifies the webhook from 127.0.0.1; payments re-reads the payment from the emulator's API.
+        async with asyncio.timeout(20):
+            while not (await platform.payments.get(f"/internal/v1/users/{alice}/entitlements")).json()["premium"]:
+                await asyncio.sleep(0.1)
+        latest = (await platform.payments.get(f"/internal/v1/users/{alice}/payments")).json()["payments"][0]
+        assert (latest["product_id"], latest["provider"], latest["status"], latest["amount"]) == (
+            "premium-month",
+            "yookassa",
+            "succeeded",
+            "500.00",
+        )
+        [told] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: words(m).startswith("✅ Payment received: Premium for 30 days")
+        )
+        assert told["message_id"] > pay_message["message_id"]
