@@ -160,10 +160,15 @@ async def reseal(settings: ServiceSettings, args: argparse.Namespace) -> int:
     """Re-seal every personal field under the first key of PAYMENTS_ENCRYPTION_KEYS (after adding a new key)."""
     async with _context(settings) as (db, payments):
         rows = await db.fetch("SELECT id, personal FROM purchases WHERE personal IS NOT NULL")
+        unreadable = 0
         for row in rows:
-            await purchases.set_personal(db, row["id"], payments.sealer.reseal(row["personal"]))
-        _say(resealed=len(rows))
-        return 0
+            resealed = payments.sealer.reseal(row["personal"])
+            if resealed is None:  # sealed with a key no longer listed: left as it is, and said
+                unreadable += 1
+                continue
+            await purchases.set_personal(db, row["id"], resealed)
+        _say(resealed=len(rows) - unreadable, unreadable=unreadable)
+        return 0 if not unreadable else 1
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:

@@ -40,6 +40,10 @@ class Sealer:
             return None
         return value if isinstance(value, dict) else None
 
-    def reseal(self, token: bytes) -> bytes:
-        """The same fields under the first key (rotation)."""
-        return self._fernet.rotate(token)
+    def reseal(self, token: bytes) -> bytes | None:
+        """The same fields under the first key (rotation); None when no key of ours opens the token."""
+        try:
+            return self._fernet.rotate(token)
+        except InvalidToken:
+            log.warning("sealing.cannot_open")
+            return None
