@@ -24,6 +24,7 @@ from storycam.gateway.registration import register
 from storycam.gateway.settings import SANDBOX_BOT_TOKEN, GatewaySettings
 from storycam.kit.service_auth import ServiceAuth
 from storycam.sandbox.app import create_emulator
+from storycam.sandbox.config import SandboxConfig, YooKassaConfig
 from tests.gateway.support import updates_settled
 from tests.support.services import BY_NAME, TEST_SECRET, build, make_settings
 
@@ -166,11 +167,29 @@ async def live_platform(
     *,
     polling: bool = False,
     story_overrides: dict[str, Any] | None = None,
+    card_payments: bool = False,
     **gateway_overrides: Any,
 ) -> AsyncIterator[Platform]:
     """With ``polling``, the gateway has a token and no public URL: it polls getUpdates instead of a webhook.
-    ``story_overrides`` are settings of the story service."""
+    ``story_overrides`` are settings of the story service. With ``card_payments``, payments sells by card through
+    the emulator's YooKassa, which notifies payments' webhook from 127.0.0.1 (as ``make dev`` wires them)."""
     emulator_port, gateway_port, payments_port, story_port = free_port(), free_port(), free_port(), free_port()
+    shop = YooKassaConfig(
+        webhook_url=f"http://127.0.0.1:{payments_port}/webhooks/yookassa" if card_payments else None,
+        source_address="127.0.0.1" if card_payments else None,
+    )
+    payments_overrides: dict[str, Any] = (
+        {
+            "payment_providers": "stars,yookassa",
+            "yookassa_api_base": f"http://127.0.0.1:{emulator_port}/yookassa/v3",
+            "yookassa_shop_id": shop.shop_id,
+            "yookassa_secret_key": shop.secret_key,
+            "yookassa_notification_networks": "127.0.0.1/32",
+            "payment_return_url": f"http://127.0.0.1:{emulator_port}/",
+        }
+        if card_payments
+        else {}
+    )
     overrides: dict[str, Any] = {
         "telegram_api_base": f"http://127.0.0.1:{emulator_port}",
         "public_base_url": None if polling else f"http://127.0.0.1:{gateway_port}",
@@ -190,8 +209,8 @@ async def live_platform(
     finally:
         await connection.close()
     async with (
-        served(create_emulator(SANDBOX_BOT_TOKEN), emulator_port),
-        served(build(BY_NAME["payments"], database_url, redis_url), payments_port),
+        served(create_emulator(SANDBOX_BOT_TOKEN, config=SandboxConfig(yookassa=shop)), emulator_port),
+        served(build(BY_NAME["payments"], database_url, redis_url, **payments_overrides), payments_port),
         served(
             build(
                 BY_NAME["story"],

@@ -46,3 +46,38 @@ async def test_down_to_before_purchases_and_up_again(postgres_admin_url: str, da
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+async def test_purchase_flows_go_down_with_their_data_and_come_back(postgres_admin_url: str, database_url: str) -> None:
+    """0008/0009 (checkouts, take-backs, mismatches, yoomoney periods, erased purchases) down to 0007 and up."""
+    name = f"storycam_test_payments_{secrets.token_hex(4)}"
+    await ensure_database(postgres_admin_url, name)
+    url = with_database(database_url, name)
+    where = (url, PAYMENTS.schema, migrations_dir(PAYMENTS))
+    connection = await asyncpg.connect(url, server_settings={"search_path": "payments"})
+    try:
+        await asyncio.to_thread(upgrade, *where)
+        purchase = await connection.fetchval(
+            "INSERT INTO purchases (id, user_id, product_id, provider, amount, currency, grants, status)"
+            " VALUES (gen_random_uuid(), -5, 'premium-month', 'yoomoney', 500, 'RUB', '{}', 'succeeded') RETURNING id"
+        )
+        await connection.execute(
+            "INSERT INTO subscriptions (user_id, plan, source, active_from, active_until, purchase_id)"
+            " VALUES (-5, 'premium', 'yoomoney', now(), now(), $1)",
+            purchase,
+        )
+        await connection.execute(
+            "INSERT INTO payment_mismatches (provider, purchase_id, reason) VALUES ('yoomoney', $1, 'amount')", purchase
+        )
+        await asyncio.to_thread(downgrade, *where, "0007")
+        assert "payment_mismatches" not in await _tables(connection)
+        assert await connection.fetchval("SELECT count(*) FROM purchases WHERE user_id < 0") == 0
+        await asyncio.to_thread(upgrade, *where)
+        assert "payment_mismatches" in await _tables(connection)
+    finally:
+        await connection.close()
+        admin = await asyncpg.connect(postgres_admin_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()

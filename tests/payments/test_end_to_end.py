@@ -1,0 +1,157 @@
+"""End to end, with nothing stubbed but Telegram and YooKassa (the sandbox's emulators): /premium in the chat, the
+payment (Stars, a Stars subscription and its renewal, a card on YooKassa's checkout), the grant, the news."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+from redis.asyncio import Redis
+
+from tests.gateway.live import buttons, live_platform, words
+
+pytestmark = pytest.mark.slow
+
+
+async def test_alice_buys_ai_videos_with_stars_and_is_told_once(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        alice = platform.alice  # the emulator's people are the same in every test: count from here
+        credits_before = (await platform.payments.get(f"/internal/v1/users/{alice}/account")).json()["credits"]
+        [offers] = await platform.answer(alice, "/premium")
+        [label] = [b for b in buttons(offers) if "5 AI videos" in b and "⭐" in b]
+        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
+        [invoice] = await platform.wait_for_bot(alice, 1, where=lambda m: "invoice" in m)
+        assert invoice["invoice"]["total_amount"] == 175
+        paid = await platform.control.post(
+            f"/sandbox/users/{alice}/payments", json={"message_id": invoice["message_id"]}
+        )
+        paid.raise_for_status()
+        assert paid.json()["status"] != "declined", paid.json()
+
+        account = None
+        async with asyncio.timeout(20):
+            while True:
+                account = (await platform.payments.get(f"/internal/v1/users/{alice}/account")).json()
+                if account["credits"] > credits_before:
+                    break
+                await asyncio.sleep(0.1)
+        assert account["credits"] == credits_before + 5
+        latest = (await platform.payments.get(f"/internal/v1/users/{alice}/payments")).json()["payments"][0]
+        assert (latest["product_id"], latest["provider"], latest["status"], latest["amount"]) == (
+            "ai-videos-5",
+            "stars",
+            "succeeded",
+            "175",
+        )
+        [told] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: words(m).startswith("✅ Payment received: 5 AI videos")
+        )
+        assert "Kiss Cam credits added: +5" in words(told)
+        # Told once: the event's id makes a redelivery say nothing more.
+        await platform.settle(alice)
+        received = [
+            m
+            for m in await platform.bot_messages(alice)
+            if words(m).startswith("✅ Payment received") and m["message_id"] > invoice["message_id"]
+        ]
+        assert len(received) == 1
+
+
+async def test_a_stars_subscription_and_telegram_s_renewal_extend_premium(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        alice = platform.alice
+        [offers] = await platform.answer(alice, "/premium")
+        [label] = [b for b in buttons(offers) if "Premium" in b and "⭐" in b]
+        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
+
+        def has_link(message: dict[str, Any]) -> bool:
+            rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+            return any("url" in b for row in rows for b in row) and message["message_id"] > offers["message_id"]
+
+        [pay_message] = await platform.wait_for_bot(alice, 1, where=has_link)
+        [url] = [b["url"] for row in pay_message["reply_markup"]["inline_keyboard"] for b in row if "url" in b]
+        paid = await platform.control.post(f"/sandbox/users/{alice}/invoice-links", json={"url": url})
+        paid.raise_for_status()
+        assert paid.json()["status"] == "paid", paid.json()
+
+        async def periods(count: int) -> list[Any]:
+            async with asyncio.timeout(20):
+                while True:
+                    rows = await _periods(database_url, alice)
+                    if len(rows) >= count:
+                        return rows
+                    await asyncio.sleep(0.1)
+
+        [first] = await periods(1)
+        [subscription] = (await platform.control.get(f"/sandbox/users/{alice}/subscriptions")).json()["subscriptions"]
+        renewed = await platform.control.post(
+            f"/sandbox/users/{alice}/subscriptions/{subscription['telegram_payment_charge_ids'][0]}/renew"
+        )
+        renewed.raise_for_status()
+        first, second = await periods(2)
+        assert second["active_from"] == first["active_until"]
+        assert second["active_until"] - second["active_from"] == timedelta(days=30)
+        account = (await platform.payments.get(f"/internal/v1/users/{alice}/account")).json()
+        assert account["premium"] is True
+        assert datetime.fromisoformat(account["premium_until"]) == second["active_until"]
+        assert account["renewal"]["auto_renew"] is True
+        [news] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: words(m).startswith("🔁 Your subscription renewed")
+        )
+        assert "Premium for 30 days" in words(news)
+
+
+async def _periods(database_url: str, user: int) -> list[Any]:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return list(
+            await connection.fetch(
+                "SELECT active_from, active_until FROM payments.subscriptions WHERE user_id = $1 ORDER BY active_from",
+                user,
+            )
+        )
+    finally:
+        await connection.close()
+
+
+async def test_a_card_purchase_from_premium_through_yookassa_s_checkout_gives_premium(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url, card_payments=True) as platform:
+        alice = platform.alice
+        [offers] = await platform.answer(alice, "/premium")
+        [label] = [b for b in buttons(offers) if "Premium" in b and "⭐" not in b]
+        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
+
+        def has_link(message: dict[str, Any]) -> bool:
+            rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+            return any("url" in b for row in rows for b in row) and message["message_id"] > offers["message_id"]
+
+        [pay_message] = await platform.wait_for_bot(alice, 1, where=has_link)
+        [url] = [b["url"] for row in pay_message["reply_markup"]["inline_keyboard"] for b in row if "url" in b]
+        payment_id = url.rstrip("/").rsplit("/", 1)[-1]
+        pressed = await platform.control.post(f"/sandbox/yookassa/payments/{payment_id}/pay")
+        pressed.raise_for_status()
+
+        # The emulator notifies the webhook from 127.0.0.1; payments re-reads the payment from the emulator's API.
+        async with asyncio.timeout(20):
+            while not (await platform.payments.get(f"/internal/v1/users/{alice}/entitlements")).json()["premium"]:
+                await asyncio.sleep(0.1)
+        latest = (await platform.payments.get(f"/internal/v1/users/{alice}/payments")).json()["payments"][0]
+        assert (latest["product_id"], latest["provider"], latest["status"], latest["amount"]) == (
+            "premium-month",
+            "yookassa",
+            "succeeded",
+            "500.00",
+        )
+        [told] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: words(m).startswith("✅ Payment received: Premium for 30 days")
+        )
+        assert told["message_id"] > pay_message["message_id"]
