@@ -4,3 +4,4 @@ from __future__ import annotations
 
 PARTS: list[str] = []
 PARTS.append("holds")  # credit holds and Kiss Cam charges per second, one contended balance and many (issue 10)
+PARTS.append("notifications")  # YooKassa notifications per second and p99, beside the bare re-read (issue 10)

@@ -7,6 +7,7 @@ images' own; every Service, Ingress backend, autoscaler, budget and policy must 
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import re
@@ -95,7 +96,10 @@ def example_secret(name: str) -> dict[str, str]:
     for line in path.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             key, _, value = line.partition("=")
-            values[key] = value or hashlib.sha256(key.encode()).hexdigest()[:48]
+            filled = hashlib.sha256(key.encode())
+            # Fernet keys are 32 bytes in URL-safe base64, as the example's comment shows how to make them.
+            fernet = base64.urlsafe_b64encode(filled.digest()).decode()
+            values[key] = value or (fernet if key.endswith("ENCRYPTION_KEYS") else filled.hexdigest()[:48])
     return values
 
 
@@ -184,7 +188,9 @@ def test_each_deployment_has_what_production_settings_require(service: str, monk
     assert settings.storycam_env is Environment.PRODUCTION
     assert settings.host == "0.0.0.0"  # noqa: S104 - listening on the pod's address is the point
     assert settings.port == container["ports"][0]["containerPort"]
-    assert ("FORWARDED_ALLOW_IPS" in env) == (service in PUBLIC_SERVICES)
+    # Payments names its proxies itself (TRUSTED_PROXIES) and never lets uvicorn believe every X-Forwarded-For.
+    assert ("FORWARDED_ALLOW_IPS" in env) == (service == "gateway")
+    assert ("TRUSTED_PROXIES" in env) == (service == "payments")
 
 
 def test_every_secret_a_service_requires_in_production_is_in_a_secret_it_mounts() -> None:
@@ -222,7 +228,11 @@ def test_services_addresses_and_public_paths_lead_to_running_pods() -> None:
         for rule in ingress["spec"]["rules"]
         for path in rule["http"]["paths"]
     }
-    assert routes == {"/telegram/webhook": "gateway", "/webhooks/yookassa": "payments"}
+    assert routes == {
+        "/telegram/webhook": "gateway",
+        "/webhooks/yookassa": "payments",
+        "/webhooks/yoomoney": "payments",
+    }
     gateway = of_kind("Deployment")["gateway"]
     public_base_url = environment(gateway, gateway["spec"]["template"]["spec"]["containers"][0])["PUBLIC_BASE_URL"]
     assert urlsplit(public_base_url).hostname == ingress["spec"]["rules"][0]["host"]

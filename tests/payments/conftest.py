@@ -1,4 +1,5 @@
-"""A pool on the payments schema for tests that call its services and repositories directly."""
+"""A pool on the payments schema for tests that call its services and repositories directly, and the service with
+its providers configured (``service``: tests.payments.support)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
+from redis.asyncio import Redis
 
 from storycam.kit.db import create_pool
+from tests.payments.support import Service, payments_service
 
 
 @pytest.fixture
@@ -18,3 +21,12 @@ async def payments_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
         yield pool
     finally:
         await pool.close()
+
+
+@pytest.fixture
+async def service(
+    database_url: str, redis_url: str, payments_pool: asyncpg.Pool, redis: Redis
+) -> AsyncIterator[Service]:
+    """The payments service with YooKassa (respx), YooMoney and Stars offered."""
+    async with payments_service(database_url, redis_url, payments_pool, redis) as made:
+        yield made

@@ -6,8 +6,11 @@ from ipaddress import ip_address, ip_network
 from typing import Any
 
 import pytest
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from storycam.payments.cli import trust_only_our_proxies
 from storycam.payments.senders import peer_address
+from storycam.payments.settings import PaymentsSettings
 from storycam.payments.yookassa.networks import is_yookassa_address
 
 PROXIES = (ip_network("10.0.0.0/24"), ip_network("fd00::/64"))
@@ -94,3 +97,27 @@ def test_when_the_sender_cannot_be_known_there_is_none() -> None:
 def test_a_proxy_of_ours_forwarding_nothing_is_itself_the_sender() -> None:
     assert peer_address(scope("10.0.0.2"), PROXIES) == ip_address("10.0.0.2")
     assert peer_address(scope("10.0.0.2", "10.0.0.3"), PROXIES) == ip_address("10.0.0.3")
+
+
+def test_uvicorn_is_told_to_believe_our_proxies_only() -> None:
+    environ = {"FORWARDED_ALLOW_IPS": "*"}
+    trust_only_our_proxies(PaymentsSettings(trusted_proxies="10.0.0.0/8,192.0.2.1"), environ)
+    assert environ["FORWARDED_ALLOW_IPS"] == "10.0.0.0/8,192.0.2.1/32"
+    trust_only_our_proxies(PaymentsSettings(trusted_proxies=""), environ)
+    assert environ["FORWARDED_ALLOW_IPS"] == ""
+
+
+async def test_with_our_proxies_uvicorn_never_takes_the_address_a_client_wrote() -> None:
+    seen: list[object] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(peer_address(scope, [ip_network("10.0.0.0/8")]))
+
+    middleware = ProxyHeadersMiddleware(app, trusted_hosts="10.0.0.0/8")
+    scope = {
+        "type": "http",
+        "client": ("10.1.2.3", 5000),
+        "headers": [(b"x-forwarded-for", b"185.71.76.10, 203.0.113.7")],
+    }
+    await middleware(scope, None, None)  # type: ignore[arg-type]
+    assert seen == [ip_address("203.0.113.7")]

@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from storycam.kit.settings import ServiceSettings
+from storycam.payments.yookassa.networks import YOOKASSA_NETWORKS
 
 
 class Provider(StrEnum):
@@ -21,6 +23,9 @@ class Provider(StrEnum):
 
 
 Network = IPv4Network | IPv6Network
+
+# Development and tests only: production refuses to start with it (PAYMENTS_ENCRYPTION_KEYS must be set there).
+DEVELOPMENT_ENCRYPTION_KEY = "c3RvcnljYW0tZGV2ZWxvcG1lbnQtb25seS1mZXJuZXQ="
 
 
 def _comma_separated(value: object) -> object:
@@ -51,10 +56,20 @@ class PaymentsSettings(ServiceSettings):
     yookassa_vat_code: int = Field(default=1, ge=1, le=12)  # 1 = "without VAT"
     # Reverse proxies in front of the service whose X-Forwarded-For is believed (addresses or networks).
     trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
+    # Where YooKassa's notifications may come from: YooKassa's published networks unless overridden (the sandbox's
+    # emulator on 127.0.0.1 in ``make dev``).
+    yookassa_notification_networks: Annotated[tuple[Network, ...], NoDecode] = YOOKASSA_NETWORKS
+    # The reconciler re-reads YooKassa payments still pending this long after they were opened, every so often.
+    reconcile_after_seconds: int = Field(default=900, ge=60, le=86_400)
+    reconcile_every_seconds: float = Field(default=60.0, ge=0.05, le=3600)
 
     yoomoney_wallet: str | None = Field(default=None, pattern=r"^\d{11,20}$")
     yoomoney_notification_secret: SecretStr | None = None
     yoomoney_quickpay_url: str = "https://yoomoney.ru/quickpay/confirm"
+
+    # Fernet keys sealing the personal fields kept (a receipt contact, a YooMoney sender), comma-separated: the
+    # first seals, every one opens (rotation: put the new key first, re-seal, then drop the old one).
+    payments_encryption_keys: SecretStr = SecretStr(DEVELOPMENT_ENCRYPTION_KEY)
 
     # How long a credit hold lasts before the sweeper gives the credits back.
     credit_hold_ttl_seconds: int = Field(default=1800, ge=60, le=86_400)
@@ -89,13 +104,36 @@ class PaymentsSettings(ServiceSettings):
     def _providers(cls, value: object) -> object:
         return _comma_separated(value)
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "yookassa_notification_networks", mode="before")
     @classmethod
     def _proxies(cls, value: object) -> object:
         parts = _comma_separated(value)
         if isinstance(parts, list):
             return tuple(ip_network(str(part), strict=True) for part in parts)
         return parts
+
+    @field_validator("payments_encryption_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr) -> SecretStr:
+        keys = [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
+        if not keys:
+            raise ValueError("give at least one Fernet key")
+        for key in keys:
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ValueError("each key must be a Fernet key (Fernet.generate_key())") from None
+        return value
+
+    @model_validator(mode="after")
+    def _real_encryption_key_in_production(self) -> PaymentsSettings:
+        if self.is_production and DEVELOPMENT_ENCRYPTION_KEY in self.encryption_keys:
+            raise ValueError("PAYMENTS_ENCRYPTION_KEYS: production needs keys of its own, not the development key")
+        return self
+
+    @property
+    def encryption_keys(self) -> tuple[str, ...]:
+        return tuple(key.strip() for key in self.payments_encryption_keys.get_secret_value().split(",") if key.strip())
 
     @property
     def enabled_providers(self) -> frozenset[Provider]:
@@ -114,4 +152,4 @@ class PaymentsSettings(ServiceSettings):
         # A provider that is not offered needs no secret; one that is must have a real one in production.
         secrets = {Provider.YOOKASSA: "yookassa_secret_key", Provider.YOOMONEY: "yoomoney_notification_secret"}
         offered = tuple(secrets[p] for p in sorted(self.payment_providers) if p in secrets)
-        return (*super().required_production_secrets(), *offered)
+        return (*super().required_production_secrets(), "payments_encryption_keys", *offered)

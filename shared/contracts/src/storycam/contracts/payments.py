@@ -67,6 +67,9 @@ class CheckoutRequest(Contract):
     chat_id: int
     language: Literal["ru", "en"] = "en"
     resume: ResumeStory | None = None
+    # Where YooKassa sends the 54-FZ receipt (an e-mail, or a phone as digits with the country code), when the
+    # operator set a tax system; kept sealed at rest.
+    receipt_contact: str | None = Field(default=None, min_length=3, max_length=64)
 
 
 class StarsInvoice(Contract):

@@ -27,12 +27,22 @@ class Command:
     run: Callable[[ServiceSettings], Coroutine[Any, Any, int]]
 
 
+@dataclass(frozen=True)
+class CommandWithArguments:
+    """An operator command that takes arguments (``storycam-payments refund <purchase_id>``): ``arguments`` adds
+    them to its parser, and ``run`` receives what was parsed."""
+
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[ServiceSettings, argparse.Namespace], Coroutine[Any, Any, int]]
+
+
 def run_service_cli(
     definition: ServiceDefinition,
     settings_cls: type[ServiceSettings],
     announce: Callable[[ServiceSettings], None] | None = None,
     argv: Sequence[str] | None = None,
-    commands: Mapping[str, Command] | None = None,
+    commands: Mapping[str, Command | CommandWithArguments] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(
         prog=f"storycam-{definition.name}", description=f"Storycam {definition.name} service"
@@ -41,7 +51,9 @@ def run_service_cli(
     subcommands.add_parser("serve", help="run the HTTP service (the default)")
     subcommands.add_parser("migrate", help=f"apply the migrations of the {definition.schema!r} schema, then exit")
     for name, command in (commands or {}).items():
-        subcommands.add_parser(name, help=command.help)
+        subparser = subcommands.add_parser(name, help=command.help)
+        if isinstance(command, CommandWithArguments):
+            command.arguments(subparser)
     args = parser.parse_args(argv)
 
     settings = load_settings(settings_cls)
@@ -53,7 +65,10 @@ def run_service_cli(
         log.info("migrations.applied", schema=definition.schema)
         return
     if commands and args.command in commands:
-        raise SystemExit(asyncio.run(commands[args.command].run(settings)))
+        chosen = commands[args.command]
+        if isinstance(chosen, CommandWithArguments):
+            raise SystemExit(asyncio.run(chosen.run(settings, args)))
+        raise SystemExit(asyncio.run(chosen.run(settings)))
     setup_tracing(definition.name, otlp_endpoint=settings.otel_exporter_otlp_endpoint)
     setup_error_reports(definition.name, definition.version, settings)
     if announce is not None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from storycam.contracts.payments import ResumeStory
 from storycam.payments.catalogue.models import Grants
 from storycam.payments.money import Money
 from storycam.payments.settings import Provider
@@ -33,3 +35,12 @@ class Purchase(BaseModel):
     provider_payment_id: str | None
     created_at: datetime
     updated_at: datetime
+    chat_id: int | None = None
+    language: str = "en"
+    resume: ResumeStory | None = None
+    checkout_key: str | None = None
+    confirmation_url: str | None = None
+    renewal_of: UUID | None = None
+    refunded_amount: Decimal = Decimal(0)
+    credits_taken: int = 0
+    credits_shortfall: int = 0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
 
+from storycam.contracts.payments import ResumeStory
 from storycam.kit.db import Connection, Executor
 from storycam.payments.catalogue.models import Grants
 from storycam.payments.money import Money
@@ -15,8 +18,22 @@ from storycam.payments.purchases.models import Purchase, PurchaseStatus
 from storycam.payments.settings import Provider
 
 _COLUMNS = (
-    "id, user_id, product_id, provider, amount, currency, grants, status, provider_payment_id, created_at, updated_at"
+    "id, user_id, product_id, provider, amount, currency, grants, status, provider_payment_id, created_at, updated_at,"
+    " chat_id, language, resume, checkout_key, confirmation_url, renewal_of, refunded_amount, credits_taken,"
+    " credits_shortfall"
 )
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """What a checkout adds to a purchase: the tap's key, where to tell the user, where the story resumes."""
+
+    key: str | None = None
+    chat_id: int | None = None
+    language: str = "en"
+    resume: ResumeStory | None = None
+    personal: bytes | None = None
+    renewal_of: UUID | None = None
 
 
 def _purchase(row: asyncpg.Record) -> Purchase:
@@ -26,12 +43,25 @@ def _purchase(row: asyncpg.Record) -> Purchase:
 
 
 async def insert(
-    db: Executor, *, purchase_id: UUID, user_id: int, product_id: str, provider: Provider, price: Money, grants: Grants
-) -> Purchase:
+    db: Executor,
+    *,
+    purchase_id: UUID,
+    user_id: int,
+    product_id: str,
+    provider: Provider,
+    price: Money,
+    grants: Grants,
+    checkout: Checkout | None = None,
+) -> Purchase | None:
+    """The new purchase; None when the user already opened one under ``checkout.key`` (nothing inserted)."""
+    checkout = checkout or Checkout()
     row = await db.fetchrow(
         f"""
-        INSERT INTO purchases (id, user_id, product_id, provider, amount, currency, grants)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO purchases
+            (id, user_id, product_id, provider, amount, currency, grants, checkout_key, chat_id, language, resume,
+             personal, renewal_of)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        ON CONFLICT (user_id, checkout_key) WHERE checkout_key IS NOT NULL DO NOTHING
         RETURNING {_COLUMNS}
         """,  # noqa: S608 - constant column list
         purchase_id,
@@ -41,9 +71,83 @@ async def insert(
         price.amount,
         price.currency.value,
         grants.model_dump(mode="json"),
+        checkout.key,
+        checkout.chat_id,
+        checkout.language,
+        checkout.resume.model_dump(mode="json") if checkout.resume else None,
+        checkout.personal,
+        checkout.renewal_of,
+    )
+    return _purchase(row) if row else None
+
+
+async def by_checkout_key(db: Executor, user_id: int, key: str) -> Purchase | None:
+    row = await db.fetchrow(
+        f"SELECT {_COLUMNS} FROM purchases WHERE user_id = $1 AND checkout_key = $2",  # noqa: S608
+        user_id,
+        key,
+    )
+    return _purchase(row) if row else None
+
+
+async def set_confirmation_url(db: Executor, purchase_id: UUID, url: str) -> None:
+    await db.execute("UPDATE purchases SET confirmation_url = $2 WHERE id = $1", purchase_id, url)
+
+
+async def set_personal(db: Executor, purchase_id: UUID, sealed: bytes | None) -> None:
+    await db.execute("UPDATE purchases SET personal = $2 WHERE id = $1", purchase_id, sealed)
+
+
+async def personal(db: Executor, purchase_id: UUID) -> bytes | None:
+    value: bytes | None = await db.fetchval("SELECT personal FROM purchases WHERE id = $1", purchase_id)
+    return value
+
+
+async def record_refund(
+    db: Executor, purchase_id: UUID, *, refunded: Decimal, credits_taken: int, credits_short: int
+) -> Purchase:
+    """Add a refund to the purchase; the whole price refunded makes it ``refunded``."""
+    row = await db.fetchrow(
+        f"""
+        UPDATE purchases
+        SET refunded_amount = refunded_amount + $2,
+            credits_taken = credits_taken + $3,
+            credits_shortfall = credits_shortfall + $4,
+            status = CASE WHEN refunded_amount + $2 >= amount THEN 'refunded' ELSE status END,
+            updated_at = now()
+        WHERE id = $1
+        RETURNING {_COLUMNS}
+        """,  # noqa: S608 - constant column list
+        purchase_id,
+        refunded,
+        credits_taken,
+        credits_short,
     )
     assert row is not None
     return _purchase(row)
+
+
+async def pending_with_provider(db: Executor, provider: Provider, before: datetime, limit: int = 100) -> list[Purchase]:
+    """Purchases of ``provider`` opened before ``before``, still pending and with a provider payment, oldest first."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS} FROM purchases WHERE status = 'pending' AND created_at < $1 "  # noqa: S608
+        "AND provider = $2 AND provider_payment_id IS NOT NULL ORDER BY created_at LIMIT $3",
+        before,
+        provider.value,
+        limit,
+    )
+    return [_purchase(row) for row in rows]
+
+
+async def unlink_user(db: Executor, user_id: int, surrogate: int) -> int:
+    """Erasure: the user's purchases keep their accounting facts under ``surrogate``; personal fields go."""
+    status: str = await db.execute(
+        "UPDATE purchases SET user_id = $2, personal = NULL, chat_id = NULL, resume = NULL, checkout_key = NULL, "
+        "erased_at = now() WHERE user_id = $1",
+        user_id,
+        surrogate,
+    )
+    return int(status.split()[-1])
 
 
 async def get(db: Executor, purchase_id: UUID) -> Purchase | None:

@@ -10,6 +10,7 @@ from storycam.kit.logging import get_logger
 from storycam.payments.catalogue.models import Catalogue
 from storycam.payments.purchases import repository
 from storycam.payments.purchases.models import Purchase
+from storycam.payments.purchases.repository import Checkout
 from storycam.payments.settings import Provider
 
 log = get_logger(__name__)
@@ -33,9 +34,12 @@ async def open_purchase(
     user_id: int,
     product_id: str,
     provider: Provider,
+    checkout: Checkout | None = None,
 ) -> Purchase:
     """A pending purchase at the catalogue's price, with a fresh id: the id YooKassa's metadata, YooMoney's label
-    and the Stars invoice payload carry, and from which YooKassa's Idempotence-Key is derived."""
+    and the Stars invoice payload carry, and from which YooKassa's Idempotence-Key is derived.
+
+    With a checkout key the user already used, the purchase opened then (whatever its product: the caller checks)."""
     product = catalogue.product(product_id)
     if product is None:
         raise UnknownProduct()
@@ -50,6 +54,13 @@ async def open_purchase(
         provider=provider,
         price=price,
         grants=product.grants,
+        checkout=checkout,
     )
+    if purchase is None:
+        assert checkout is not None
+        assert checkout.key is not None
+        earlier = await repository.by_checkout_key(db, user_id, checkout.key)
+        assert earlier is not None, "the insert found this key taken"
+        return earlier
     log.info("purchase.opened", purchase_id=str(purchase.id), product_id=product.id, provider=provider.value)
     return purchase

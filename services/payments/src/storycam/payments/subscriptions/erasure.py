@@ -1,5 +1,6 @@
 """``/delete_me`` reaches payments: grants, charges and credit holds go; paid subscriptions and the credit grants
-purchases paid for stay, as accounting law requires (README, docs/credits.md)."""
+purchases paid for stay, as accounting law requires (README, docs/credits.md); purchases stay too, unlinked from the
+Telegram id and without their personal fields (purchases.erasure, docs/payments.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from storycam.kit.state import ServiceState
 from storycam.kit.uow import UnitOfWork
 from storycam.payments.charges import service as charges
 from storycam.payments.ledger import service as ledger
+from storycam.payments.purchases.erasure import erase_purchases
 from storycam.payments.subscriptions import service
 
 log = get_logger(__name__)
@@ -22,6 +24,7 @@ async def erase_user(event: UserErasureRequested, work: UnitOfWork) -> None:
     connection = await work.connection()
     charges_deleted = await charges.erase(connection, event.user_id)
     entries_deleted, entries_unlinked = await ledger.erase(connection, event.user_id)
+    purchases_unlinked = await erase_purchases(work, event.user_id)
     log.info(
         "user.erased",
         request_id=str(event.request_id),
@@ -29,6 +32,7 @@ async def erase_user(event: UserErasureRequested, work: UnitOfWork) -> None:
         charges_deleted=charges_deleted,
         credit_entries_deleted=entries_deleted,
         credit_entries_unlinked=entries_unlinked,
+        purchases_unlinked=purchases_unlinked,
     )
 
 

@@ -109,9 +109,17 @@ class YooKassaClient:
         response = await self._call("GET", f"payments/{payment_id}", not_found_is_none=True)
         return None if response is None else _parse(YooKassaPayment, response)
 
+    async def get_refund(self, refund_id: str) -> YooKassaRefund | None:
+        """The refund as YooKassa knows it now, or None when it knows no such refund."""
+        if not _OBJECT_ID.match(refund_id):
+            return None
+        response = await self._call("GET", f"refunds/{refund_id}", not_found_is_none=True)
+        return None if response is None else _parse(YooKassaRefund, response)
+
     async def create_refund(
-        self, *, purchase_id: UUID, payment_id: str, amount: Money, description: str
+        self, *, purchase_id: UUID, payment_id: str, amount: Money, description: str, key: str | None = None
     ) -> YooKassaRefund:
+        """A refund of ``amount``; ``key`` (default: one full refund per purchase) is its stable Idempotence-Key."""
         if not _OBJECT_ID.match(payment_id):
             raise ValueError("not a YooKassa payment id")
         body = {
@@ -119,7 +127,7 @@ class YooKassaClient:
             "amount": Amount.of(amount).model_dump(mode="json"),
             "description": description[:250],
         }
-        response = await self._call("POST", "refunds", json=body, key=refund_idempotence_key(purchase_id))
+        response = await self._call("POST", "refunds", json=body, key=key or refund_idempotence_key(purchase_id))
         return _parse(YooKassaRefund, response)
 
     async def _call(

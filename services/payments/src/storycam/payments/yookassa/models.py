@@ -40,6 +40,13 @@ class Confirmation(BaseModel):
     confirmation_url: str | None = None
 
 
+class CancellationDetails(BaseModel):
+    model_config = _ANSWER
+
+    party: str | None = None
+    reason: str | None = None
+
+
 class YooKassaPayment(BaseModel):
     model_config = _ANSWER
 
@@ -52,6 +59,7 @@ class YooKassaPayment(BaseModel):
     metadata: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
     refunded_amount: Amount | None = None
+    cancellation_details: CancellationDetails | None = None
     test: bool = False
 
 

@@ -1,0 +1,1 @@
+"""Public webhooks: providers' notifications, each checked by what the provider offers (address, signature)."""
