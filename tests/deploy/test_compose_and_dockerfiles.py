@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from storycam.kit.settings import ServiceSettings
 from storycam.media.settings import MediaSettings
 from storycam.payments.settings import PaymentsSettings
 from tests.deploy.declared import public_paths
@@ -53,7 +54,7 @@ REQUIRED_SECRETS = {
 }
 # Settings a service reads that compose must hand it from .env (or fix itself): every one of these families, as the
 # service's settings class has them now, so a setting added later is not silently left out of the stack.
-PASSED_SETTINGS = {
+PASSED_SETTINGS: dict[str, tuple[type[ServiceSettings], tuple[str, ...]]] = {
     "media": (MediaSettings, ("XAI_", "KISSCAM_", "STORAGE_URL")),
     "payments": (
         PaymentsSettings,
@@ -263,7 +264,7 @@ def storage_folder(spec: dict[str, Any]) -> str:
     url = urlsplit(spec["environment"]["STORAGE_URL"])
     assert url.scheme == "file", "one host: a local folder (several hosts need s3://, deploy/README.md)"
     assert not url.netloc, f"{url.geturl()}: an absolute path is file:///path"
-    return url.path
+    return str(url.path)
 
 
 def check_storage(stack: dict[str, Any]) -> None:
