@@ -31,9 +31,12 @@ RUN uv sync --frozen --no-dev --no-editable --no-cache --package storycam-gatewa
 # ---- runtime ----------------------------------------------------------------------------------------------
 FROM python:3.11.16-slim-trixie AS runtime
 
+# The local object store (STORAGE_URL=file:///var/lib/storycam/objects in docker-compose.yml), owned by the service
+# user: a named volume mounted here starts as a copy of this folder, ownership included, so the service can write it.
 RUN groupadd --system --gid 10001 storycam \
     && useradd --system --uid 10001 --gid storycam --home-dir /app --no-create-home \
-        --shell /usr/sbin/nologin storycam
+        --shell /usr/sbin/nologin storycam \
+    && install --directory --owner=10001 --group=10001 --mode=0750 /var/lib/storycam/objects
 
 # Owned by root: the service user can read and run the environment, never change it.
 COPY --from=builder /app/.venv /app/.venv

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from storycam.kit.settings import ServiceSettings
+from storycam.media.settings import MediaSettings
+from storycam.payments.settings import PaymentsSettings
+from tests.deploy.declared import public_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILES = ROOT / "deploy" / "docker"
+CADDYFILE = ROOT / "deploy" / "proxy" / "Caddyfile"
 
 # Compose service -> (workspace member directory, default port)
 SERVICES = {
@@ -31,17 +39,33 @@ SECRET_OWNERS = {
     "OPENAI_API_KEY": "story",
     "XAI_API_KEY": "media",
     "YOOKASSA_SECRET_KEY": "payments",
+    "YOOMONEY_NOTIFICATION_SECRET": "payments",
     "PAYMENTS_ENCRYPTION_KEYS": "payments",
 }
+# Refused by `docker compose` itself when unset. The providers' secrets are not among them: which ones payments
+# requires follows PAYMENT_PROVIDERS, and its settings name a missing one (payments-migrate stops with that line).
 REQUIRED_SECRETS = {
     "POSTGRES_PASSWORD",
     "INTERNAL_AUTH_SECRET",
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_WEBHOOK_SECRET",
-    "YOOKASSA_SECRET_KEY",
     "PAYMENTS_ENCRYPTION_KEYS",
     "GRAFANA_ADMIN_PASSWORD",
 }
+# Settings a service reads that compose must hand it from .env (or fix itself): every one of these families, as the
+# service's settings class has them now, so a setting added later is not silently left out of the stack.
+PASSED_SETTINGS: dict[str, tuple[type[ServiceSettings], tuple[str, ...]]] = {
+    "media": (MediaSettings, ("XAI_", "KISSCAM_", "STORAGE_URL")),
+    "payments": (
+        PaymentsSettings,
+        ("PAYMENT_", "PAYMENTS_", "YOOKASSA_", "YOOMONEY_", "RECONCILE_", "KISSCAM_", "TRUSTED_PROXIES"),
+    ),
+}
+# Read from a file in the container: a catalogue of your own needs a mount of your own (deploy/README.md).
+NOT_PASSED = {"PAYMENTS_CATALOGUE_PATH"}
+# Kiss Cam's photos and clips: one named volume, at the folder STORAGE_URL names, in the services that use it.
+STORAGE_USERS = {"gateway", "media"}
+STORAGE_VOLUME = "objects"
 SECRET_NAME = re.compile(r"(SECRET|TOKEN|PASSWORD|_KEY)")
 # ${NAME}, ${NAME:-default}, ${NAME:?error} and $NAME; `$$` is a literal dollar sign.
 DATABASE_URL = re.compile(r"postgresql://storycam:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432/storycam")
@@ -236,6 +260,116 @@ def test_env_example_lists_every_variable_compose_reads() -> None:
     assert not missing, f"docker-compose.yml reads variables .env.example does not list: {sorted(missing)}"
 
 
+def storage_folder(spec: dict[str, Any]) -> str:
+    url = urlsplit(spec["environment"]["STORAGE_URL"])
+    assert url.scheme == "file", "one host: a local folder (several hosts need s3://, deploy/README.md)"
+    assert not url.netloc, f"{url.geturl()}: an absolute path is file:///path"
+    return str(url.path)
+
+
+def check_storage(stack: dict[str, Any]) -> None:
+    """The gateway and media use one store: the same folder, on one named volume mounted writable in both."""
+    services = stack["services"]
+    folders = {storage_folder(services[name]) for name in STORAGE_USERS}
+    assert len(folders) == 1, f"the gateway and media must use the same store: {sorted(folders)}"
+    (folder,) = folders
+    for name in sorted(STORAGE_USERS):
+        # Exactly `volume:path`: no `:ro`, and a named volume (a host folder bind-mounted would be root's).
+        assert f"{STORAGE_VOLUME}:{folder}" in services[name].get("volumes", []), f"{name} does not mount {folder}"
+    mounting = {
+        name
+        for name, spec in services.items()
+        if any(str(volume).split(":")[0] == STORAGE_VOLUME for volume in spec.get("volumes", []))
+    }
+    assert mounting == STORAGE_USERS, "only the services that use the store mount it"
+    assert STORAGE_VOLUME in (stack.get("volumes") or {})
+
+
+def test_kiss_cam_storage_is_one_volume_that_the_gateway_and_media_share() -> None:
+    check_storage(compose())
+
+
+@pytest.mark.parametrize("user", sorted(STORAGE_USERS))
+def test_the_storage_check_refuses_a_service_without_the_mount(user: str) -> None:
+    stack = copy.deepcopy(compose())
+    del stack["services"][user]["volumes"]
+    with pytest.raises(AssertionError, match=f"{user} does not mount"):
+        check_storage(stack)
+    stack = copy.deepcopy(compose())
+    stack["services"][user]["volumes"] = [f"{STORAGE_VOLUME}:/var/lib/storycam/objects:ro"]
+    with pytest.raises(AssertionError, match=f"{user} does not mount"):
+        check_storage(stack)
+
+
+@pytest.mark.parametrize("name", sorted(PASSED_SETTINGS))
+def test_each_service_receives_its_kiss_cam_and_payment_settings(name: str) -> None:
+    settings_cls, families = PASSED_SETTINGS[name]
+    wanted = {field.upper() for field in settings_cls.model_fields if field.upper().startswith(families)}
+    assert wanted, "no setting of these families: the list is stale"
+    missing = wanted - NOT_PASSED - set(service(name)["environment"])
+    assert not missing, f"{name} reads {sorted(missing)}, which docker-compose.yml does not pass"
+
+
+# ---- the host's reverse proxy ------------------------------------------------------------------------------
+
+Routes = dict[str | None, str]
+
+
+def proxy_routes(text: str) -> Routes:
+    """What each `handle` block of the Caddyfile does: its path (None for the catch-all) -> its one directive."""
+    routes: Routes = {}
+    path: str | None = None
+    inside = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        opening = re.fullmatch(r"handle(?:\s+(\S+))?\s*\{", line)
+        if opening:
+            path, inside = opening[1], True
+            assert path not in routes, f"{path} is handled twice"
+        elif inside and line == "}":
+            inside = False
+        elif inside:
+            assert path not in routes, f"{path}: one directive per path"
+            routes[path] = line
+    return routes
+
+
+def check_proxy(routes: Routes, stack: dict[str, Any]) -> None:
+    """Each declared public path, and nothing else, goes to the loopback port its service is published on."""
+    published = {
+        name: int(str(port).split(":")[1])
+        for name, spec in stack["services"].items()
+        for port in spec.get("ports", [])
+        if name in SERVICES
+    }
+    expected = {path: f"reverse_proxy 127.0.0.1:{published[owner]}" for path, owner in public_paths().items()}
+    assert {path: routes.get(path) for path in expected} == expected, "a public path is not routed to its service"
+    assert routes.get(None) == "respond 404", "every other path must stay unreachable"
+    assert set(routes) == {*expected, None}, "a path the services do not declare public is exposed"
+
+
+def test_the_reverse_proxy_routes_every_declared_public_path_to_its_service() -> None:
+    paths = public_paths()
+    # The webhooks of Telegram, YooKassa and YooMoney at least; the services' declarations are the list.
+    assert {"/telegram/webhook", "/webhooks/yookassa", "/webhooks/yoomoney"} <= set(paths)
+    check_proxy(proxy_routes(CADDYFILE.read_text()), compose())
+
+
+@pytest.mark.parametrize("path", sorted(public_paths()))
+def test_the_proxy_check_refuses_a_missing_or_misrouted_webhook(path: str) -> None:
+    routes = proxy_routes(CADDYFILE.read_text())
+    without = {p: d for p, d in routes.items() if p != path}
+    with pytest.raises(AssertionError, match="not routed"):
+        check_proxy(without, compose())
+    misrouted = {**routes, path: "reverse_proxy 127.0.0.1:8001"}
+    with pytest.raises(AssertionError, match="not routed"):
+        check_proxy(misrouted, compose())
+    with pytest.raises(AssertionError, match="exposed"):
+        check_proxy({**routes, "/metrics": "reverse_proxy 127.0.0.1:8003"}, compose())
+
+
 # ---- the Dockerfiles ---------------------------------------------------------------------------------------
 
 
@@ -318,6 +452,21 @@ def test_runtime_runs_the_service_unprivileged_with_a_liveness_check(name: str) 
     assert '"python"' in healthcheck, "slim images have no curl"
     assert "/healthz" in healthcheck
     assert arguments_of(runtime, "CMD") == [f'["storycam-{name}", "serve"]']
+
+
+@pytest.mark.parametrize("name", sorted(STORAGE_USERS))
+def test_images_that_use_the_store_create_its_folder_for_their_user(name: str) -> None:
+    folder = storage_folder(service(name))
+    _, runtime = dockerfile_stages(dockerfile_of(name))
+    uid, gid = arguments_of(runtime, "USER")[-1].split(":")
+    creating = [n for n, (kw, arguments) in enumerate(runtime) if kw == "RUN" and folder in arguments.split()]
+    assert creating, f"{name}: without {folder} in the image a new named volume is root's, and unwritable"
+    (at,) = creating
+    run = runtime[at][1]
+    assert "install --directory" in run
+    assert f"--owner={uid}" in run
+    assert f"--group={gid}" in run
+    assert at < next(n for n, (kw, _) in enumerate(runtime) if kw == "USER"), "only root can create it"
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
