@@ -1,4 +1,4 @@
-"""Stories, Kiss Cam and Premium: entry points from commands and from the menu."""
+"""Premium: its entry points from the command and from the menu. (Kiss Cam has routers of its own.)"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from storycam.gateway.bot.keyboards import Menu
 from storycam.gateway.bot.texts import Language, text
 
-_COMING = {"kisscam": "coming.kisscam", "premium": "coming.premium"}
+_COMING = {"premium": "coming.premium"}
 
 
 async def feature_command(message: Message, language: Language) -> None:
@@ -25,6 +25,6 @@ async def feature_from_menu(query: CallbackQuery, callback_data: Menu, language:
 
 def build_router() -> Router:
     router = Router(name="features")
-    router.message.register(feature_command, Command("kisscam", "premium"))
-    router.callback_query.register(feature_from_menu, Menu.filter(F.item.in_({"kisscam", "premium"})))
+    router.message.register(feature_command, Command("premium"))
+    router.callback_query.register(feature_from_menu, Menu.filter(F.item.in_({"premium"})))
     return router
