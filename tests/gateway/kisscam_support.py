@@ -158,6 +158,33 @@ async def _at_least(items: list[Any], count: int) -> bool:
     return len(items) >= count
 
 
+def h264_clip(width: int = 320, height: int = 240, frames: int = 25) -> bytes:
+    """A real, playable MP4 (H.264, yuv420p, faststart) of colours changing, as media would store it."""
+    import tempfile
+
+    # A file, not memory: faststart moves the index to the front in a second pass over the file.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clip.mp4"
+        _encode(path, width, height, frames)
+        return path.read_bytes()
+
+
+def _encode(path: Path, width: int, height: int, frames: int) -> None:
+    import av  # media's encoder library: imported here, so the gateway's other tests need none of it
+    import numpy as np
+
+    with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for n in range(frames):
+            rgb = np.zeros((height, width, 3), dtype=np.uint8)
+            rgb[:, :] = (n * 10 % 256, 80, 200 - n * 5 % 200)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
 def photo(seed: int = 1) -> bytes:
     return png(320 + seed, 240, colour=(seed * 40 % 256, 80, 120))
 
