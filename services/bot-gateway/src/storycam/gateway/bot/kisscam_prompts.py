@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
 
 from storycam.gateway.bot import kisscam_buttons
 from storycam.gateway.bot.texts import Language, credits_phrase, text
 from storycam.gateway.clients.prices import Price
 from storycam.gateway.kisscam.collection import Collection
+from storycam.gateway.kisscam.progress import edit_or_send
 from storycam.gateway.kisscam.service import KissCam
 
 
@@ -41,17 +41,7 @@ async def show_choice(bot: Bot, chat_id: int, language: Language, collection: Co
     """The prompt with the two kinds of video: edited in place when there is one, else sent (and remembered)."""
     words = photos_words(language, collection, kisscam)
     markup = kisscam_buttons.providers(language, collection.id)
-    if collection.prompt_message_id is not None:
-        try:
-            await bot.edit_message_text(
-                text=words, chat_id=chat_id, message_id=collection.prompt_message_id, reply_markup=markup
-            )
-            return
-        except TelegramBadRequest as exc:
-            if "not modified" in exc.message:
-                return
-            if "not found" not in exc.message:
-                raise
-    sent = await bot.send_message(chat_id, words, reply_markup=markup)
-    collection.prompt_message_id = sent.message_id
-    await kisscam.collections.save(chat_id, collection)
+    shown = await edit_or_send(bot, chat_id, collection.prompt_message_id, words, markup)
+    if shown != collection.prompt_message_id:
+        collection.prompt_message_id = shown
+        await kisscam.collections.save(chat_id, collection)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 from uuid import UUID, uuid4
 
+from aiogram.types import Document, PhotoSize
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
 
@@ -23,6 +24,10 @@ class PhotoRef(BaseModel):
     file_id: str
     file_unique_id: str
     size: int | None = None
+
+    @classmethod
+    def of(cls, file: PhotoSize | Document) -> PhotoRef:
+        return cls(file_id=file.file_id, file_unique_id=file.file_unique_id, size=file.file_size)
 
 
 class Collection(BaseModel):

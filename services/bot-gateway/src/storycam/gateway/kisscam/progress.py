@@ -37,14 +37,23 @@ async def show(
 ) -> None:
     """Edit the job's progress message to ``words``; send one (and keep its id) when there is none to edit."""
     message_id = await records.progress_message(job_id)
+    shown = await edit_or_send(bot, chat_id, message_id, words, markup)
+    if shown != message_id:
+        await records.adopt_message(job_id, shown)
+
+
+async def edit_or_send(
+    bot: Bot, chat_id: int, message_id: int | None, words: str, markup: InlineKeyboardMarkup | None = None
+) -> int:
+    """Show ``words`` in the message, or in a new one when there is none (or the user deleted it): its id."""
     if message_id is not None:
         try:
             await bot.edit_message_text(text=words, chat_id=chat_id, message_id=message_id, reply_markup=markup)
-            return
+            return message_id
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
-                return
-            if "not found" not in exc.message:  # the user deleted it: a new one below
+                return message_id
+            if "not found" not in exc.message:
                 raise
     sent = await bot.send_message(chat_id, words, reply_markup=markup)
-    await records.adopt_message(job_id, sent.message_id)
+    return sent.message_id

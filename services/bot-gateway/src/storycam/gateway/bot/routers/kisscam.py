@@ -62,14 +62,7 @@ async def consent_answered(
 
 async def photo_received(message: Message, language: Language, kisscam: KissCam, bot: Bot) -> None:
     assert message.photo  # the filter
-    largest = message.photo[-1]
-    await _take(
-        message,
-        PhotoRef(file_id=largest.file_id, file_unique_id=largest.file_unique_id, size=largest.file_size),
-        language,
-        kisscam,
-        bot,
-    )
+    await _take(message, PhotoRef.of(message.photo[-1]), language, kisscam, bot)
 
 
 async def image_document_received(message: Message, language: Language, kisscam: KissCam, bot: Bot) -> None:
@@ -78,13 +71,7 @@ async def image_document_received(message: Message, language: Language, kisscam:
     if document.file_size is not None and document.file_size > TELEGRAM_DOWNLOAD_LIMIT:
         await message.answer(text(language, "kisscam.file_too_large"))
         return
-    await _take(
-        message,
-        PhotoRef(file_id=document.file_id, file_unique_id=document.file_unique_id, size=document.file_size),
-        language,
-        kisscam,
-        bot,
-    )
+    await _take(message, PhotoRef.of(document), language, kisscam, bot)
 
 
 async def _take(message: Message, photo: PhotoRef, language: Language, kisscam: KissCam, bot: Bot) -> None:

@@ -16,6 +16,7 @@ from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.clients.payments import PaymentsUnavailable
 from storycam.gateway.kisscam import consent
 from storycam.gateway.kisscam.collection import Collection
+from storycam.gateway.kisscam.progress import edit_or_send
 from storycam.gateway.kisscam.service import KissCam
 from storycam.kit.logging import get_logger
 
@@ -56,13 +57,7 @@ async def _offer_styles(
     else:
         words = text(language, "kisscam.unaffordable", provider=name, credits=price_words(language, price))
         markup = kisscam_buttons.top_up(language, collection.id)
-    if collection.prompt_message_id is None:
-        sent = await bot.send_message(chat_id, words, reply_markup=markup)
-        collection.prompt_message_id = sent.message_id
-    else:
-        await bot.edit_message_text(
-            text=words, chat_id=chat_id, message_id=collection.prompt_message_id, reply_markup=markup
-        )
+    collection.prompt_message_id = await edit_or_send(bot, chat_id, collection.prompt_message_id, words, markup)
     await kisscam.collections.save(chat_id, collection)
 
 
