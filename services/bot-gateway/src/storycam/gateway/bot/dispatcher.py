@@ -63,6 +63,7 @@ def build_dispatcher(
         stats.build_router(),
         account.build_router(),
         support.build_router(),
+        kisscam.build_collecting_router(),
         fallback.build_router(),
     )
     return dispatcher

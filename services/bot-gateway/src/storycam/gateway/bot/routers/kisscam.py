@@ -108,6 +108,13 @@ def build_router() -> Router:
     router.callback_query.register(consent_answered, KissCamConsent.filter())
     router.message.register(photo_received, F.photo)
     router.message.register(image_document_received, F.document.mime_type.startswith("image/"))
+    return router
+
+
+def build_collecting_router() -> Router:
+    """What else comes while photos are being collected. Included just before the fallback: a story's free text
+    stays the story's, and only a message nothing else took pays the look into Redis."""
+    router = Router(name="kisscam-collecting")
     router.message.register(
         not_a_photo, F.document | F.video | F.animation | F.sticker | F.voice | F.audio | F.video_note, Collecting()
     )
