@@ -94,10 +94,15 @@ async def test_one_photo_then_classic_posts_one_job_with_the_photo_in_storage(
 
         # A double tap: both taps reach the bot; one job is made.
         style = buttons(priced)["🌹 Romantic"]
-        await asyncio.gather(*(platform.tap(alice, prompt["message_id"], style) for _ in range(2)))
+        taps = await asyncio.gather(*(platform.tap(alice, prompt["message_id"], style) for _ in range(2)))
         job = await stage.job()
         await platform.settle(alice)
         assert len(stage.media.jobs) == 1
+        answers = [(await platform.control.get(f"/sandbox/callbacks/{tap}")).json()["answer"] for tap in taps]
+        assert sorted(a.get("text") or "" for a in answers) == [
+            "",
+            "This video is already on its way ✨ It will arrive right here.",
+        ]
         assert set(stage.media.keys) == {job["job_id"]}, "the Idempotency-Key is the job id"
         assert (job["user_id"], job["chat_id"], job["provider"], job["style"]) == (alice, alice, "classic", "romantic")
         assert job["photo_keys"] == [f"inputs/{job['job_id']}/1"]

@@ -71,7 +71,7 @@ async def launch(
         log.info("kisscam.job_refused", job_id=str(job_id), reason=refused.reason, status=refused.status)
         await _refused(bot, kisscam, chat_id, language, collection, keys, refused.reason)
         return
-    await kisscam.collections.drop(chat_id)
+    await kisscam.collections.launched(chat_id, collection)
     log.info("kisscam.job_started", job_id=str(job_id), provider=provider, style=style, state=accepted.state)
     if accepted.state == "queued" and await kisscam.records.advance(
         job_id, rank("queued", queue_position=accepted.queue_position)

@@ -285,6 +285,10 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "Эти кнопки уже не работают. Пришлите фото заново — /kisscam подскажет как.",
         "en": "These buttons no longer work. Send the photos again — /kisscam shows how.",
     },
+    "kisscam.on_its_way": {
+        "ru": "Это видео уже снимается ✨ Оно придёт сюда само.",
+        "en": "This video is already on its way ✨ It will arrive right here.",
+    },
     "kisscam.again_expired": {
         "ru": "Фото этого видео уже удалены. Пришлите их ещё раз — и выберите другой стиль.",
         "en": "The photos of this video are gone by now. Send them again and pick another style.",

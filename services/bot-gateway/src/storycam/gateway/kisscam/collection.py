@@ -66,6 +66,16 @@ class Collections:
     async def drop(self, chat_id: int) -> None:
         await self.redis.delete(key(chat_id))
 
+    async def launched(self, chat_id: int, collection: Collection) -> None:
+        """The job is asked for: the photos go; a late tap on the same prompt is told the video is on its way."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key(chat_id))
+            pipe.set(f"kisscam:launched:{chat_id}:{collection.id}", 1, ex=self.ttl_seconds)
+            await pipe.execute()
+
+    async def was_launched(self, chat_id: int, collection_id: str) -> bool:
+        return bool(await self.redis.exists(f"kisscam:launched:{chat_id}:{collection_id}"))
+
     async def add(self, chat_id: int, photo: PhotoRef, album: str | None, now: float) -> tuple[Added, Collection]:
         """Add a photo: to the pair being collected (same album, or within the window), or as a new start."""
         current = await self.get(chat_id)

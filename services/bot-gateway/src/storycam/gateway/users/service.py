@@ -71,6 +71,11 @@ async def forget_in_redis(redis: Redis, telegram_id: int) -> None:
     the pacing window of their chat (numbers and times of the last messages sent there; lapses in seconds anyway)."""
     keys = [_ticket_key(telegram_id), f"kisscam:collect:{telegram_id}"]
     await kisscam_records.forget_user(redis, telegram_id)  # Kiss Cam's jobs: their photos' file ids
-    for pattern in (f"telegram:edit:{telegram_id}:*", f"*LIMITER/*/chat/{telegram_id}/*"):
+    for pattern in (
+        f"telegram:edit:{telegram_id}:*",
+        f"*LIMITER/*/chat/{telegram_id}/*",
+        f"kisscam:launched:{telegram_id}:*",
+        f"kisscam:said:{telegram_id}:*",
+    ):
         keys += [key async for key in redis.scan_iter(match=pattern, count=1000)]
     await redis.delete(*keys)

@@ -67,8 +67,9 @@ async def style_picked(
     chat_id, user_id = query.from_user.id, query.from_user.id
     collection = await kisscam.collections.get(chat_id)
     if collection is None or collection.id != callback_data.collection or collection.provider is None:
-        # A double tap lands here too: the first tap started the job and let the photos go.
-        await query.answer(text(language, "kisscam.stale"), show_alert=True)
+        # A double tap lands here: the first tap started the job and let the photos go.
+        launched = await kisscam.collections.was_launched(chat_id, callback_data.collection)
+        await query.answer(text(language, "kisscam.on_its_way" if launched else "kisscam.stale"), show_alert=True)
         return
     if not await consent.given(kisscam.db, user_id):  # erased (/delete_me) since the photos came
         await kisscam.collections.drop(chat_id)
