@@ -37,6 +37,7 @@ class MediaStub:
     jobs: list[dict[str, Any]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     refusal: tuple[int, str] | None = None
+    down: bool = False  # media answers 503
     queue_position: int = 2
     videos_made: int = 0
     stats_up: bool = True
@@ -51,6 +52,8 @@ class MediaStub:
     def submit(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         self.keys.append(request.headers["Idempotency-Key"])
+        if self.down:
+            return httpx.Response(503, json={"error": "unavailable", "detail": "media is restarting"})
         if self.refusal is not None:
             status, code = self.refusal
             return httpx.Response(status, json={"error": code, "detail": "refused by the stub"})

@@ -376,3 +376,64 @@ async def test_stats_show_videos_stories_and_endings(
         [partial] = await platform.answer(platform.masha, "/stats")
         assert "💋 Видео Kiss Cam: —" in partial["text"]
         assert "📖 Историй пройдено: 0" in partial["text"]
+
+
+async def test_media_away_keeps_the_photos_and_the_retry_asks_for_the_same_job(
+    database_url: str, redis_url: str, redis: Redis, tmp_path: Path
+) -> None:
+    async with kisscam_stage(database_url, redis_url, redis, tmp_path) as stage:
+        platform, alice = stage.platform, stage.platform.alice
+        stage.media.down = True
+        await stage.consent(alice)
+        await stage.photos(alice, photo(13))
+        prompt = await stage.prompt(alice)
+        await stage.pick(alice, prompt, "🏟 Classic")
+        await platform.wait_for_bot(alice, 1, where=lambda m: m.get("text", "").startswith("Kiss Cam is unavailable"))
+        again = await stage.prompt(alice)
+        assert list(buttons(again)) == ["🏟 Classic", "✨ AI video"], "the choice is offered again"
+
+        stage.media.down = False
+        await stage.pick(alice, again, "🏟 Classic")
+        job = await stage.job()
+        assert stage.media.keys == [job["job_id"], job["job_id"]], "the retry is the same job: media makes it once"
+        [progress] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: m.get("text", "").startswith("🎟 In the queue")
+        )
+        assert progress == await stage.progress_message(alice, job["job_id"])
+        said = [m["text"] for m in await platform.bot_messages(alice)]
+        assert not any(t.startswith(("⏳", "Kiss Cam is unavailable")) for t in said), "one progress message, edited"
+
+
+async def test_odd_events_never_stop_the_consumer(
+    database_url: str, redis_url: str, redis: Redis, tmp_path: Path
+) -> None:
+    async with kisscam_stage(database_url, redis_url, redis, tmp_path) as stage:
+        platform, alice = stage.platform, stage.platform.alice
+        await platform.say(alice, "/start")
+        stranger = {"job_id": UUID(int=7), "user_id": alice, "chat_id": alice}
+        # A job this gateway never saw (its record lapsed): a progress message is sent, then edited.
+        await stage.publish(JobProgress(event_id=event_id(), state="generating", percent=10, **stranger))
+        await stage.publish(JobProgress(event_id=event_id(), state="generating", percent=20, **stranger))
+        made = [m for m in await platform.bot_messages(alice) if m.get("text", "").startswith("🎬")]
+        assert [m["text"] for m in made] == ["🎬 Making your video… 20%"]
+        # A clip that is not in storage: the user hears something broke, not silence.
+        await stage.publish(
+            _done({"job_id": str(stranger["job_id"]), "user_id": alice, "chat_id": alice}, "clips/gone.mp4")
+        )
+        assert (await stage.progress_message(alice, str(stranger["job_id"])))["text"].startswith("😕")
+        # A user who blocked the bot: Telegram refuses (403), the event is done with (``publish`` waits for that).
+        await platform.say(platform.masha, "/start")
+        await platform.control.post(f"/sandbox/users/{platform.masha}/block")
+        await stage.publish(
+            JobFailed(
+                event_id=event_id(), job_id=UUID(int=8), user_id=platform.masha, chat_id=platform.masha, reason="busy"
+            )
+        )
+        assert await redis.xlen("media.events.dead") == 0
+        # Not a media event at all: dead-lettered, and the next one is still handled.
+        await redis.xadd("media.events", {"data": '{"type": "media.job_progress", "job_id": "nope"}'})
+        await stage.publish(JobProgress(event_id=event_id(), state="storing", **stranger))
+        assert (await stage.progress_message(alice, str(stranger["job_id"])))["text"].startswith("😕"), (
+            "done stays done"
+        )
+        assert await redis.xlen("media.events.dead") == 1

@@ -77,8 +77,10 @@ async def test_erasure_forgets_the_users_jobs_and_collection(redis: Redis) -> No
     collections = Collections(redis, pair_window_seconds=120, ttl_seconds=600)
     mine, theirs = uuid4(), uuid4()
     record = JobRecord(chat_id=CHAT, user_id=CHAT, provider="classic", style="stadium", photos=[_photo(1)])
-    await records.keep(mine, record, progress_message_id=7)
-    await records.keep(theirs, record.model_copy(update={"user_id": 43, "chat_id": 43}), progress_message_id=8)
+    await records.keep(mine, record)
+    await records.adopt_message(mine, 7)
+    await records.keep(theirs, record.model_copy(update={"user_id": 43, "chat_id": 43}))
+    await records.adopt_message(theirs, 8)
     await collections.add(CHAT, _photo(2), None, now=1000.0)
     assert await records.get(mine) == record
     assert await records.progress_message(mine) == 7

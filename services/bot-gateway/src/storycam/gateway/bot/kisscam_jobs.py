@@ -38,11 +38,12 @@ async def launch(
     collection: Collection,
     style: KissCamStyle,
 ) -> None:
-    """The progress message first (so the job's events always find it), then the photos, then the job."""
+    """The progress message first (so the job's events always find it), then the photos, then the job. A second try
+    of the same job (media was away) edits the same message."""
     job_id, provider = collection.job_id, collection.provider or "classic"
-    sent = await bot.send_message(chat_id, text(language, "kisscam.progress.uploading"))
     record = JobRecord(chat_id=chat_id, user_id=user_id, provider=provider, style=style, photos=collection.photos)
-    await kisscam.records.keep(job_id, record, sent.message_id)
+    await kisscam.records.keep(job_id, record)
+    await progress.show(bot, kisscam.records, chat_id, job_id, text(language, "kisscam.progress.uploading"))
     keys = [f"inputs/{job_id}/{n}" for n in range(1, len(collection.photos) + 1)]
     try:
         for key, photo in zip(keys, collection.photos, strict=True):

@@ -52,10 +52,10 @@ class JobRecords:
     redis: Redis
     ttl_seconds: int
 
-    async def keep(self, job_id: UUID, record: JobRecord, progress_message_id: int) -> None:
+    async def keep(self, job_id: UUID, record: JobRecord) -> None:
         job, mine = key(job_id), user_jobs_key(record.user_id)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(job, mapping={"record": record.model_dump_json(), "message": progress_message_id})
+            pipe.hset(job, "record", record.model_dump_json())
             pipe.expire(job, self.ttl_seconds)
             # The user's jobs, for erasure (/delete_me) to find the photos' file ids kept here.
             pipe.sadd(mine, job)
