@@ -8,7 +8,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("ingress", "story", "kisscam")
+BENCHMARKS = {
+    "ingress": "bench.ingress.run",
+    "story": "bench.story.run",
+    "kisscam": "bench.kisscam.run",
+    "kisscam-jobs": "bench.kisscam.jobs",
+    "taps": "bench.taps.run",
+    "payments": "bench.payments.run",
+}
 
 
 def main(argv: list[str]) -> None:
@@ -17,7 +24,7 @@ def main(argv: list[str]) -> None:
         if name not in BENCHMARKS:
             raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
         print(f"== bench {name} ==", flush=True)
-        importlib.import_module(f"bench.{name}.run").main()
+        importlib.import_module(BENCHMARKS[name]).main()
 
 
 if __name__ == "__main__":

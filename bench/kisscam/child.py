@@ -1,11 +1,13 @@
 """One measured job in a process of its own, so that its peak memory is its own: ``render`` a clip, ``dump`` its
-frames as raw RGB, or ``encode`` dumped frames with the renderer's encoder and nothing else (the floor).
+frames as raw RGB, ``encode`` dumped frames with the renderer's encoder and nothing else (the floor), or ``mark`` a
+rendered clip as the worker does before storing it (MP4 tags by remux, then a C2PA manifest).
 
 Prints one JSON line: the seconds the job itself took, wall and CPU."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -14,6 +16,8 @@ from pathlib import Path
 from PIL import Image
 
 from bench.kisscam.photo import FACES
+from storycam.media.marking import mark_clip
+from storycam.media.provenance import unverified_credentials
 from storycam.media.render import render_classic
 from storycam.media.render.encoder import write_mp4
 from storycam.media.render.framing import plan
@@ -43,6 +47,12 @@ def main(mode: str, path: Path, style: str, photo: Path) -> None:
         with path.open("wb") as out:
             for frame in Scene(Stage(image, camera, look), camera, look, 0).frames():
                 out.write(frame.tobytes())
+    elif mode == "mark":
+        marked = path.with_name(f"marked-{path.name}")
+        shutil.copyfile(path, marked)
+        unverified_credentials()  # made once per worker process, not per clip
+        started, cpu = time.perf_counter(), time.process_time()
+        mark_clip(marked)
     elif mode == "encode":
         # Read the frames once before the clock starts (into the page cache, a chunk at a time): the floor is the
         # encoder, not the disk.

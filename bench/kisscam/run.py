@@ -54,20 +54,22 @@ def _median(results: list[dict[str, float]], key: str) -> float:
 
 def main() -> None:
     load_before = os.getloadavg()[0]
-    rows = []
+    rows, marking = [], []
     with tempfile.TemporaryDirectory(prefix="storycam-bench-kisscam-") as tmp:
         image = Path(tmp) / "photo.png"
         photo().save(image)
         for style in STYLES:
             clip, raw = Path(tmp) / f"{style}.mp4", Path(tmp) / f"{style}.rgb"
             _measure("dump", raw, style, image)
-            renders, floors = [], []
+            renders, floors, marks = [], [], []
             for _ in range(RUNS):  # alternated, so that a busy moment on the machine spoils both alike
                 renders.append(_measure("render", clip, style, image))
                 floors.append(_measure("encode", raw, style, image))
+                marks.append(_measure("mark", clip, style, image))
             with av.open(str(clip)) as container:
                 seconds = (container.duration or 0) / av.time_base
             rows.append((style, renders, floors, seconds, clip.stat().st_size))
+            marking.append(marks)
     lines = []
     for style, renders, floors, seconds, size in rows:
         render_wall, floor_wall = _median(renders, "wall"), _median(floors, "wall")
@@ -82,9 +84,14 @@ def main() -> None:
     worst_cpu = max(_median(r, "cpu") for _, r, _, _, _ in rows)
     worst_peak = max(max(x["peak_mb"] for x in r) for _, r, _, _, _ in rows)
     met = worst_wall < 5 and worst_peak < 300
+    met_on_a_core = worst_cpu < 5 and worst_peak < 300
+    mark_wall = statistics.median(m["wall"] for marks in marking for m in marks) * 1000
+    mark_cpu = statistics.median(m["cpu"] for marks in marking for m in marks) * 1000
+    mark_peak = max(m["peak_mb"] for marks in marking for m in marks)
     table = "\n".join(lines)
     ffmpeg = ".".join(map(str, av.library_versions["libavcodec"]))
     verdict = "meets" if met else "misses"
+    core_verdict = "meets" if met_on_a_core else "misses"
     header = (
         "| style | render wall s | render CPU s | render peak MB | floor wall s | floor CPU s | floor peak MB "
         "| drawing CPU s (render - floor) | real time / wall | real time / CPU | MP4 KB |"
@@ -103,11 +110,16 @@ dumped beforehand as raw RGB, with the same encoder and nothing else.
 |---|---|---|---|---|---|---|---|---|---|---|
 {table}
 
-Targets: under 5 s of wall time for the 5 s clip on one core, under 300 MB peak. This run **{verdict}** them:
-the slowest style took {worst_wall:.2f} s of wall time and {worst_cpu:.2f} s of CPU, and the largest peak was
-{worst_peak:.0f} MB. Everything runs on one thread (x264 `threads=1`, swscale one thread), so the CPU time is what
-one idle core would take; on a shared machine the wall time is that plus the time the job waited for a core
-(compare the load average). `real time / CPU` above 1 means faster than the clip plays, on one core.
+Targets: under 5 s of wall time for the 5 s clip on one core, under 300 MB peak. This run **{verdict}** them in
+wall time, and **{core_verdict}** them in CPU time (what one idle core takes): the slowest style took
+{worst_wall:.2f} s of wall time and {worst_cpu:.2f} s of CPU, and the largest peak was {worst_peak:.0f} MB.
+Everything runs on one thread (x264 `threads=1`, swscale one thread), so the CPU time is what one idle core would
+take; on a shared machine the wall time is that plus the time the job waited for a core (compare the load
+average). `real time / CPU` above 1 means faster than the clip plays, on one core.
+
+Marking the clip afterwards (`storycam.media.marking.mark_clip`: MP4 tags by a remux without re-encoding, then a
+signed C2PA manifest) took {mark_wall:.0f} ms of wall time and {mark_cpu:.0f} ms of CPU (median over all runs),
+{mark_peak:.0f} MB peak in its own process.
 """
     print(body)
     write_section("Kiss Cam classic render", body)

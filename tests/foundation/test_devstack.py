@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -167,6 +168,10 @@ def test_dev_brings_up_everything_ctrl_c_leaves_nothing_and_a_restart_is_answere
         replies = _say_and_wait_for_the_bot("/start")
         assert replies, "the bot did not answer /start in the sandbox"
         assert str(replies[0]["text"]).startswith("Hi, Alice!")
+        # Without payment keys, the sandbox's YooKassa notifies the payments service, from the address it trusts.
+        shop = httpx.get(f"{SANDBOX}/sandbox/yookassa/deliveries", timeout=5).json()
+        assert shop["webhook_url"] == f"http://127.0.0.1:{PORT_BASE + 3}/webhooks/yookassa"
+        assert shop["source_address"] == "127.0.0.1"
 
         children = _descendants(stack.process.pid)
         assert len(children) >= 6  # four services, the sandbox and Valkey (and their helpers)
@@ -176,17 +181,26 @@ def test_dev_brings_up_everything_ctrl_c_leaves_nothing_and_a_restart_is_answere
         assert any((data_dir / "valkey").iterdir())
 
     # Again on the same data: the gateway still remembers the update ids it saw (two days, in Valkey's data), and
-    # the sandbox's ids go on above them as Telegram's would, so the very first message is answered.
-    with dev(data_dir, _bare_machine()) as stack:
+    # the sandbox's ids go on above them as Telegram's would, so the very first message is answered. This time with
+    # the author's loop: a story folder is watched, imported at start and at every change, its lint in the console.
+    watched = tmp_path / "lighthouse"
+    shutil.copytree(ROOT / "tests" / "story" / "fixtures" / "lighthouse", watched)
+    with dev(data_dir, _bare_machine(STORY_WATCH_DIR=str(watched))) as stack:
         stack.wait_for("services ready in")
         assert _say_and_wait_for_the_bot("/start"), "after a restart the bot did not answer the first message"
+        stack.wait_for("lighthouse: imported as version 1")
+        ink = watched / "lighthouse.ink"
+        ink.write_text(ink.read_text().replace("-> a_light_at_sea", "-> nowhere_at_all"), encoding="utf-8")
+        stack.wait_for("not imported, players stay on the version they have")
+        ink.write_text(ink.read_text().replace("-> nowhere_at_all", "-> a_light_at_sea"), encoding="utf-8")
+        stack.wait_for("lighthouse: unchanged at version 1")
         stack.stop_and_check_nothing_is_left(_descendants(stack.process.pid))
 
 
 @pytest.mark.parametrize("terminal", [True, False], ids=["ctrl-c in the terminal", "sigterm to storycam-dev"])
 def test_stopping_while_the_bot_is_being_registered_leaves_nothing(tmp_path: Path, terminal: bool) -> None:
     # A Bot API that takes the registration's connection and never answers holds `storycam-gateway register`
-    # at that moment, for as long as the test needs (with a token the sandbox does not start).
+    # at that moment, for as long as the test needs (with a token the sandbox runs only the payment emulators).
     port_base = PORT_BASE + 20
     with socket.create_server(("127.0.0.1", 0)) as telegram:
         telegram.settimeout(START_SECONDS)

@@ -66,6 +66,11 @@ SENTINEL_ANSWERS: dict[str, tuple[str, ...]] = {
 }
 
 
+def words(message: dict[str, Any]) -> str:
+    """What a message says: its text, or the caption under its picture."""
+    return str(message.get("text") or message.get("caption") or "")
+
+
 def buttons(message: dict[str, Any]) -> dict[str, str]:
     """A message's inline buttons: text -> callback data, in order."""
     rows = message.get("reply_markup", {}).get("inline_keyboard", [])
@@ -156,9 +161,15 @@ class Platform:
 
 @contextlib.asynccontextmanager
 async def live_platform(
-    database_url: str, redis_url: str, *, polling: bool = False, **gateway_overrides: Any
+    database_url: str,
+    redis_url: str,
+    *,
+    polling: bool = False,
+    story_overrides: dict[str, Any] | None = None,
+    **gateway_overrides: Any,
 ) -> AsyncIterator[Platform]:
-    """With ``polling``, the gateway has a token and no public URL: it polls getUpdates instead of a webhook."""
+    """With ``polling``, the gateway has a token and no public URL: it polls getUpdates instead of a webhook.
+    ``story_overrides`` are settings of the story service."""
     emulator_port, gateway_port, payments_port, story_port = free_port(), free_port(), free_port(), free_port()
     overrides: dict[str, Any] = {
         "telegram_api_base": f"http://127.0.0.1:{emulator_port}",
@@ -182,7 +193,13 @@ async def live_platform(
         served(create_emulator(SANDBOX_BOT_TOKEN), emulator_port),
         served(build(BY_NAME["payments"], database_url, redis_url), payments_port),
         served(
-            build(BY_NAME["story"], database_url, redis_url, payments_url=f"http://127.0.0.1:{payments_port}"),
+            build(
+                BY_NAME["story"],
+                database_url,
+                redis_url,
+                payments_url=f"http://127.0.0.1:{payments_port}",
+                **(story_overrides or {}),
+            ),
             story_port,
         ),
         served(build(BY_NAME["gateway"], database_url, redis_url, **overrides), gateway_port) as gateway,

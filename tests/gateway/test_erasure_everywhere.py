@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
-from tests.gateway.live import Platform, live_platform
+from tests.gateway.live import Platform, live_platform, words
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +85,7 @@ async def _play_and_pay(platform: Platform, person: int) -> None:
     await platform.say(person, "/stories")
     [catalogue] = await platform.wait_for_bot(person, 1)
     await platform.tap(person, catalogue["message_id"], _buttons(catalogue)["The Quiet Study"])
-    await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in m.get("text", ""))
+    await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in words(m))
     await platform.say(person, "who else lives here?")  # free text: the story's reader and its cache
     await platform.wait_for_bot(person, 1, where=lambda m: "Agnes Pell" in m.get("text", ""))
     granted = await platform.payments.post(

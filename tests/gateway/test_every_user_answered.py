@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
 from storycam.gateway.telegram import webhook_secret
-from tests.gateway.live import Platform, live_platform
+from tests.gateway.live import Platform, live_platform, words
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ async def _open_the_quiet_study(platform: Platform, person: int) -> dict[str, An
     await platform.say(person, "/stories")
     [catalogue] = await platform.wait_for_bot(person, 1)
     await platform.tap(person, catalogue["message_id"], _buttons(catalogue)["The Quiet Study"])
-    [scene] = await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in m.get("text", ""))
+    [scene] = await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in words(m))
     return scene
 
 

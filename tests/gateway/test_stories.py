@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from tests.gateway.live import Platform, buttons, live_platform
+from tests.gateway.live import Platform, buttons, live_platform, words
+from tests.gateway.support import until
 
 pytestmark = pytest.mark.slow
 
@@ -17,16 +18,17 @@ async def _open_the_quiet_study(platform: Platform, person: int) -> list[dict[st
     await platform.say(person, "/stories")
     [catalogue] = await platform.wait_for_bot(person, 1)
     await platform.tap(person, catalogue["message_id"], buttons(catalogue)["The Quiet Study"])
-    return await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in m.get("text", ""))
+    return await platform.wait_for_bot(person, 1, where=lambda m: "Lantern Row" in words(m))
 
 
-async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis_url: str, redis: Redis) -> None:
+async def test_a_story_is_played_with_buttons_andwords(database_url: str, redis_url: str, redis: Redis) -> None:
     async with live_platform(database_url, redis_url) as platform:
         alice = platform.alice
         [scene] = await _open_the_quiet_study(platform, alice)
-        # The scene's picture came first, uploaded from the story service.
-        photos = [m for m in await platform.bot_messages(alice) if m.get("photo")]
-        assert photos
+        # One message answers the tap: the scene's picture, its text as the caption, the choices under it.
+        assert scene.get("photo")
+        assert [m["message_id"] for m in await platform.bot_messages(alice)][-1] == scene["message_id"]
+        assert len(await platform.bot_messages(alice)) == 2  # the catalogue, then the scene
         choices = buttons(scene)
         assert list(choices) == [
             "Ask why she doubts the doctor",
@@ -43,14 +45,11 @@ async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis
         }
         before = len(await platform.bot_messages(alice))
         await asyncio.gather(*(platform.tap(alice, scene["message_id"], choices[choice]) for choice in outcomes))
-        await platform.wait_for_bot(alice, 1, where=lambda m: any(o in m.get("text", "") for o in outcomes.values()))
+        await platform.wait_for_bot(alice, 1, where=lambda m: any(o in words(m) for o in outcomes.values()))
         await platform.wait_for_bot(alice, 1, where=lambda m: "earlier moment" in m.get("text", ""))
-        story_so_far = " ".join(m.get("text", "") for m in await platform.bot_messages(alice))
+        story_so_far = " ".join(words(m) for m in await platform.bot_messages(alice))
         moved = [choice for choice, outcome in outcomes.items() if outcome in story_so_far]
         assert len(moved) == 1, f"exactly one tap moves the story, the stale one must not: {moved}"
-        # The tapped choice's buttons are gone: the chat reads as a story.
-        tapped = next(m for m in await platform.bot_messages(alice) if m["message_id"] == scene["message_id"])
-        assert not buttons(tapped)
         assert len(await platform.bot_messages(alice)) > before
 
         # Words instead of a button: matched to one of the author's choices (locally: there is no LLM key).
@@ -59,7 +58,42 @@ async def test_a_story_is_played_with_buttons_and_words(database_url: str, redis
         before = len(await platform.bot_messages(alice))
         await platform.say(alice, wanted.lower())
         await platform.wait_for_bot(alice, before + 1)
-        assert "earlier moment" not in (await platform.bot_messages(alice))[before]["text"]
+        assert "earlier moment" not in words((await platform.bot_messages(alice))[before])
+
+
+async def test_a_used_choice_loses_its_buttons_once_the_answer_is_out(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        alice = platform.alice
+        [scene] = await _open_the_quiet_study(platform, alice)
+        # A reader takes a few seconds over a scene: Telegram's pacing for this chat has room again when she taps.
+        await asyncio.sleep(3.2)
+        before = len(await platform.bot_messages(alice))
+        await platform.tap(alice, scene["message_id"], buttons(scene)["Take the key and go straight up"])
+        [answer] = await platform.wait_for_bot(alice, 1, where=lambda m: "puts the key in it" in words(m))
+        assert buttons(answer), "the answer brings the next choices"
+        assert len(await platform.bot_messages(alice)) == before + 1, "one message answers the tap"
+
+        async def used_buttons_gone() -> bool:
+            tapped = next(m for m in await platform.bot_messages(alice) if m["message_id"] == scene["message_id"])
+            return not buttons(tapped)
+
+        await until(used_buttons_gone)
+
+
+async def test_the_second_players_picture_is_sent_by_telegrams_file_id(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url) as platform:
+        [alices] = await _open_the_quiet_study(platform, platform.alice)
+        uploads_before = await platform.metric("storycam_gateway_story_media_uploads_total")
+        created = await platform.control.post("/sandbox/users", json={"first_name": "Bob", "language_code": "en"})
+        bob = created.json()["id"]
+        [bobs] = await _open_the_quiet_study(platform, bob)
+        # The same file on Telegram's side: sent by the id Telegram gave for Alice's upload, not uploaded again.
+        assert bobs["photo"][-1]["file_unique_id"] == alices["photo"][-1]["file_unique_id"]
+        assert await platform.metric("storycam_gateway_story_media_uploads_total") == uploads_before
 
 
 async def test_a_russian_player_gets_the_russian_story_and_undo(

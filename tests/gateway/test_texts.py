@@ -20,4 +20,4 @@ def test_the_language_a_new_user_is_greeted_in() -> None:
     assert language_of("en-GB") == "en"
     assert language_of("de") == "en"
     assert language_of(None) == "en"
-    assert text("ru", "balance", subscription="—", credits=3).endswith("Кредиты Kiss Cam: 3")
+    assert text("ru", "balance.credits", credits=3).endswith("Кредиты Kiss Cam: 3")

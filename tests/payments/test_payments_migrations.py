@@ -13,7 +13,7 @@ from tests.support.databases import with_database
 from tests.support.services import BY_NAME, migrations_dir
 
 PAYMENTS = BY_NAME["payments"]
-NEW_TABLES = {"purchases", "credit_entries", "credit_balances", "credit_open_holds"}
+NEW_TABLES = {"purchases", "credit_entries", "credit_balances", "credit_open_holds", "charges"}
 
 
 async def _tables(connection: asyncpg.Connection) -> set[str]:

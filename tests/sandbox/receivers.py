@@ -45,3 +45,37 @@ class WebhookReceiver:
                 self._changed.clear()
                 await self._changed.wait()
         return self.updates[:count]
+
+
+class NotificationReceiver:
+    """A shop's webhook for the payment emulators: records each notification (JSON or form) and the address it
+    came from; answers 500 to the first ``failures_left`` and ``status`` after that."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.peers: list[str | None] = []
+        self.refused = 0
+        self.failures_left = 0
+        self._changed = asyncio.Event()
+        self.app = Starlette(routes=[Route("/notify", self._notify, methods=["POST"])])
+
+    async def _notify(self, request: Request) -> Response:
+        if self.failures_left > 0:
+            self.failures_left -= 1
+            self.refused += 1
+            self._changed.set()
+            return JSONResponse({"error": "not now"}, status_code=500)
+        if request.headers.get("content-type", "").startswith("application/json"):
+            self.received.append(await request.json())
+        else:
+            self.received.append(dict(await request.form()))
+        self.peers.append(request.client.host if request.client else None)
+        self._changed.set()
+        return Response(status_code=200)
+
+    async def wait_for(self, count: int, within: float = 10.0) -> list[dict[str, Any]]:
+        async with asyncio.timeout(within):
+            while len(self.received) < count:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.received[:count]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from storycam.sandbox.cli import arguments_of, config_of
 from tests.sandbox.bot_api import TOKEN
 
 SCRIPT = Path(sys.executable).parent / "storycam-sandbox"
@@ -25,7 +27,10 @@ def _free_port() -> int:
 async def test_the_console_script_serves_the_bot_api() -> None:
     port = _free_port()
     process = subprocess.Popen(
-        [str(SCRIPT), "--port", str(port), "--token", TOKEN, "--bot-name", "Dev bot"],
+        [
+            *(str(SCRIPT), "--port", str(port), "--token", TOKEN, "--bot-name", "Dev bot"),
+            *("--yookassa-shop-id", "777", "--yookassa-secret-key", "dev-secret"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -39,12 +44,15 @@ async def test_the_console_script_serves_the_bot_api() -> None:
                     assert process.poll() is None, process.stderr.read() if process.stderr else ""
                     await asyncio.sleep(0.1)
             unknown = await client.get("/bot42:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/getMe")
+            basic = {"Authorization": "Basic " + base64.b64encode(b"777:dev-secret").decode()}
+            shop = await client.get("/yookassa/v3/payments/2ed2b1e4-000f-5000-9000-1b7e3fa0c1d5", headers=basic)
     finally:
         process.terminate()
         _, errors = process.communicate(timeout=10)
 
     assert me["first_name"] == "Dev bot"
     assert unknown.status_code == 401
+    assert shop.status_code == 404  # authenticated with the shop's flags; no such payment
     assert b"sandbox.listening" in errors  # logs go to stderr
 
 
@@ -55,3 +63,23 @@ def test_a_malformed_token_is_refused() -> None:
 
     assert finished.returncode == 2
     assert "--token must look like" in finished.stderr
+
+
+def test_payment_flags_configure_the_emulators() -> None:
+    config = config_of(
+        arguments_of(
+            [
+                *("--yookassa-webhook-url", "http://127.0.0.1:8003/webhooks/yookassa"),
+                *("--yoomoney-wallet", "4100100000000000", "--yoomoney-notification-secret", "s3"),
+                *("--yoomoney-notification-url", "http://127.0.0.1:8003/webhooks/yoomoney"),
+                *("--notification-source-address", "127.0.0.1"),
+            ]
+        )
+    )
+
+    assert config.yookassa.webhook_url == "http://127.0.0.1:8003/webhooks/yookassa"
+    assert config.yookassa.source_address == config.yoomoney.source_address == "127.0.0.1"
+    assert (config.yoomoney.wallet, config.yoomoney.notification_secret) == ("4100100000000000", "s3")
+    assert config.yoomoney.notification_url == "http://127.0.0.1:8003/webhooks/yoomoney"
+    defaults = config_of(arguments_of([]))
+    assert (defaults.yookassa.webhook_url, defaults.yoomoney.notification_url) == (None, None)

@@ -73,7 +73,9 @@ async def test_a_full_playthrough_of_the_detective(story: httpx.AsyncClient, lan
     opening = await player.start(language)
     assert opening.kind == "scene"
     assert opening.language == language
-    assert opening.messages[0].media[0].source == "/internal/v1/stories/quiet-study/media/study.png"
+    assert (
+        opening.messages[0].media[0].source == "/internal/v1/stories/quiet-study/media/study.png?v=1"
+    )  # the version: a file id cache key
     for step in DETECTIVE_PATH[language]:
         reply = await player.pick(step)
         assert reply.kind in {"scene", "ending"}, reply

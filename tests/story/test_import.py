@@ -82,7 +82,11 @@ async def test_an_ink_upload_in_two_languages_with_media_becomes_a_story(
         ({"scripts": [{"language": "en", "compiled": '{"hello": "world"}'}]}, "story_rejected", "not a compiled ink"),
         ({"scripts": [{"language": "en", "compiled": "not json at all"}]}, "story_rejected", "not JSON"),
         ({"scripts": [{"language": "en", "ink": "Hello.\n-> END\n"}]}, "story_rejected", "# slug:"),
-        ({"scripts": [{"language": "ru", "ink": corridor("mismatch")}]}, "story_rejected", "uploaded as ru"),
+        (
+            {"scripts": [{"language": "ru", "ink": corridor("mismatch")}]},
+            "story_rejected",
+            "`# language: en` but was given as ru",
+        ),
         (
             {
                 "scripts": [
@@ -239,14 +243,16 @@ def _broken_story(directory: Path, slug: str) -> None:
     (directory / "ru.ink.json").write_text(_compiled(russian) + " ", encoding="utf-8")  # stale on purpose
 
 
-def test_lint_finds_dead_ends_unreached_knots_missing_media_and_translation_gaps(
+def test_lint_finds_unreached_knots_missing_media_and_translation_gaps(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _broken_story(tmp_path, "broken-corridor")
     assert _run_tools(["lint", str(tmp_path), "--runs", "40"]) == 1
     out = capsys.readouterr().out
-    assert "error: en: dead end in left: it stops without an `# ending:` tag" in out
-    assert "error: en: attic was never reached in 40 playthroughs" in out
+    # An untagged `-> END` is an ending named after its knot, not a dead end.
+    assert "dead end" not in out
+    assert "en:left ×" in out
+    assert "warning: en: attic was never reached in 40 playthroughs" in out
     assert "error: en: missing media 'corridor.png' (not in media/)" in out
     assert "error: ru vs en: corridor differs" in out
     assert "error: ru: the compiled JSON is older than the ink" in out
@@ -256,8 +262,16 @@ def test_lint_finds_dead_ends_unreached_knots_missing_media_and_translation_gaps
     assert "keepers-signal: ok: 200 playthroughs" in capsys.readouterr().out
 
 
-def test_lint_reports_a_missing_translation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_language_is_enough_but_a_declared_one_must_be_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "en.ink").write_text(corridor("only-english"), encoding="utf-8")
     (tmp_path / "en.ink.json").write_text(_compiled(corridor("only-english")), encoding="utf-8")
-    assert _run_tools(["lint", str(tmp_path), "--runs", "30"]) == 1
-    assert "error: ru: translation missing" in capsys.readouterr().out
+    assert _run_tools(["lint", str(tmp_path), "--runs", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "only-english: ok" in out
+    assert "translation" not in out
+
+    (tmp_path / "story.toml").write_text('languages = ["en", "ru"]\n', encoding="utf-8")
+    assert _run_tools(["lint", str(tmp_path), "--runs", "30"]) == 2
+    assert "the story declares ru but no ru script is given" in capsys.readouterr().err

@@ -13,7 +13,6 @@ from storycam.gateway import __version__
 from storycam.gateway.bot.dispatcher import build_dispatcher
 from storycam.gateway.clients.media import MediaClient
 from storycam.gateway.clients.payments import PaymentsClient
-from storycam.gateway.clients.prices import PriceClient
 from storycam.gateway.clients.stories import StoryClient
 from storycam.gateway.ingress import webhook
 from storycam.gateway.ingress.handling import UpdateDispatch
@@ -26,6 +25,7 @@ from storycam.gateway.ingress.workers import UpdateWorkers
 from storycam.gateway.kisscam.events import media_events_subscription
 from storycam.gateway.kisscam.service import KissCam
 from storycam.gateway.outbound.requests import outbound_subscription
+from storycam.gateway.payment_news import payment_news_subscription
 from storycam.gateway.settings import GatewaySettings
 from storycam.gateway.telegram import create_bot, rate_limiter, webhook_secret
 from storycam.kit.app import ServiceDefinition, create_app, instance_id
@@ -49,10 +49,10 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
     stories_http = service_client(settings.story_url, settings, caller="gateway", timeout=20.0)
     media_http = service_client(settings.media_url, settings, caller="gateway")
     storage = open_storage(settings.storage_url)
-    kisscam = KissCam.build(
-        settings, state.db, state.redis, storage, MediaClient(media_http), PriceClient(payments_http)
-    )
-    dispatcher = build_dispatcher(state, settings, PaymentsClient(payments_http), StoryClient(stories_http), kisscam)
+    payments = PaymentsClient(payments_http)
+    stories = StoryClient(stories_http)
+    kisscam = KissCam.build(settings, state.db, state.redis, storage, MediaClient(media_http), payments)
+    dispatcher = build_dispatcher(state, settings, payments, stories, kisscam)
     journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)
     app.state.bot = bot
     app.state.dispatcher = dispatcher
@@ -78,7 +78,8 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
         poller = UpdatePoller(bot, state.redis, journal, holder)
         tasks.append(asyncio.create_task(poller.run(), name="update-poller"))
         log.info("telegram.polling", reason="TELEGRAM_BOT_TOKEN is set and PUBLIC_BASE_URL is not")
-    state.consumers.add(outbound_subscription(bot, state))
+    state.consumers.add(outbound_subscription(bot, state, payments))
+    state.consumers.add(payment_news_subscription(bot, state, payments, stories, dispatcher.storage))
     state.consumers.add(media_events_subscription(bot, state, kisscam))
     try:
         yield

@@ -31,6 +31,10 @@ class GatewaySettings(ServiceSettings):
     # pacing never hold back the rest, few enough that a replica's handlers do not queue for pool connections.
     chats_in_flight_per_partition: int = Field(default=4, ge=1, le=256)
 
+    # How long a Stars pre-checkout waits for the payments service before saying no kindly: Telegram wants the
+    # answer within 10 s of the tap, and the update has to be read and the answer sent within that too.
+    pre_checkout_timeout_seconds: float = Field(default=5.0, gt=0, le=8)
+
     # Inbound throttling per user, shared by all replicas.
     user_updates_per_window: int = Field(default=20, ge=1)
     user_window_seconds: int = Field(default=10, ge=1)

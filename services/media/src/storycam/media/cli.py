@@ -1,11 +1,12 @@
-"""``storycam-media``: ``serve`` (default) or ``migrate``."""
+"""``storycam-media``: ``serve`` (default), ``migrate`` or ``worker`` (Kiss Cam job workers alone)."""
 
 from __future__ import annotations
 
-from storycam.kit.cli import run_service_cli
+from storycam.kit.cli import Command, run_service_cli
 from storycam.kit.logging import get_logger
 from storycam.kit.settings import ServiceSettings
 from storycam.media.app import DEFINITION
+from storycam.media.jobs.command import run_workers
 from storycam.media.settings import MediaSettings
 
 log = get_logger(__name__)
@@ -23,4 +24,5 @@ def announce(settings: ServiceSettings) -> None:
 
 
 def main() -> None:
-    run_service_cli(DEFINITION, MediaSettings, announce)
+    commands = {"worker": Command("run Kiss Cam job workers (KISSCAM_WORKERS of them, at least one)", run_workers)}
+    run_service_cli(DEFINITION, MediaSettings, announce, commands=commands)

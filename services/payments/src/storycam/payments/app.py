@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,8 +11,13 @@ from fastapi import FastAPI
 
 from storycam.kit.app import ServiceDefinition, create_app
 from storycam.kit.state import ServiceState
+from storycam.kit.tasks import stop_tasks
 from storycam.payments import __version__
+from storycam.payments.account.endpoints import router as account
 from storycam.payments.catalogue.loader import load_catalogue
+from storycam.payments.charges.endpoints import router as charges
+from storycam.payments.charges.policy import ChargePolicy
+from storycam.payments.jobs import periodic_jobs
 from storycam.payments.settings import PaymentsSettings
 from storycam.payments.subscriptions.endpoints import router as subscriptions
 from storycam.payments.subscriptions.erasure import erasure_subscription
@@ -25,10 +31,16 @@ async def payments_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[Non
     # Read at start-up so a wrong catalogue stops the service at once rather than failing a buyer later.
     app.state.catalogue = load_catalogue(settings.payments_catalogue_path)
     app.state.yookassa = yookassa_client(settings)
+    app.state.charge_policy = ChargePolicy.from_settings(settings)
     state.consumers.add(erasure_subscription(state))
+    jobs = periodic_jobs(state, settings, app.state.catalogue)
+    tasks = [asyncio.create_task(job.run(), name=job.name) for job in jobs]
     try:
         yield
     finally:
+        for job in jobs:
+            job.stop()
+        await stop_tasks(*tasks, grace=5)
         if app.state.yookassa is not None:
             await app.state.yookassa.aclose()
 
@@ -38,7 +50,7 @@ DEFINITION = ServiceDefinition(
     schema="payments",
     version=__version__,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(subscriptions,),
+    routers=(subscriptions, charges, account),
     setup=payments_setup,
 )
 

@@ -4,6 +4,7 @@ from enum import StrEnum
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
@@ -57,6 +58,31 @@ class PaymentsSettings(ServiceSettings):
 
     # How long a credit hold lasts before the sweeper gives the credits back.
     credit_hold_ttl_seconds: int = Field(default=1800, ge=60, le=86_400)
+
+    # --- Charges for Kiss Cam, allowances, sweeper, subscription lifecycle (docs/credits.md) ---
+    # Free classic clips a day per user; the day turns at midnight in ``allowance_timezone``.
+    kisscam_classic_per_day: int = Field(default=3, ge=0, le=1000)
+    kisscam_classic_credits: int = Field(default=1, ge=1, le=1000)  # a classic clip past the free ones
+    kisscam_ai_credits: int = Field(default=1, ge=1, le=1000)  # an AI video past the trial and the subscription's
+    kisscam_ai_trial: bool = True  # one free AI video per new user
+    allowance_timezone: str = "Europe/Moscow"
+    # How often each replica releases expired charges and credit holds, and checks subscriptions ending (0 = off).
+    charge_sweep_interval_seconds: float = Field(default=30.0, ge=0, le=3600)
+    subscription_check_interval_seconds: float = Field(default=60.0, ge=0, le=3600)
+    # A renewing Stars subscription is announced as ended only this long after its end: Telegram's renewal
+    # payment may land a little after the period's last second.
+    subscription_renewal_grace_seconds: int = Field(default=3600, ge=0, le=86_400)
+    # How far back the lifecycle job still announces an end it missed (all replicas down for a while).
+    subscription_expiry_lookback_hours: int = Field(default=48, ge=1, le=24 * 20)
+
+    @field_validator("allowance_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
 
     @field_validator("payment_providers", mode="before")
     @classmethod

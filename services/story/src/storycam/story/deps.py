@@ -13,6 +13,7 @@ from storycam.story.ink.compiler import InkCompiler
 from storycam.story.play.service import StoryPlayer
 from storycam.story.play.store import ProgressStore
 from storycam.story.premium.entitlements import PaymentsEntitlements
+from storycam.story.settings import StorySettings
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class StoryServices:
     store: ProgressStore
     entitlements: PaymentsEntitlements
     compiler: InkCompiler
+    settings: StorySettings
 
 
 # ``async``: FastAPI runs a plain ``def`` dependency in a worker thread, a hop that costs more than the lookup.

@@ -15,7 +15,7 @@ from storycam.kit.http import service_client
 from storycam.kit.state import ServiceState
 from storycam.kit.tasks import cancel_and_wait
 from storycam.story.catalogue.bundled import BundledStories
-from storycam.story.catalogue.library import ScriptLibrary
+from storycam.story.catalogue.library import STORY_SECONDS, ScriptLibrary
 from storycam.story.deps import StoryServices
 from storycam.story.freetext.llm import StoryLlm
 from storycam.story.freetext.reader import FreeTextReader
@@ -43,12 +43,20 @@ def story_setup(payments_transport: httpx.AsyncBaseTransport | None = None) -> S
         assert isinstance(settings, StorySettings)
         llm = StoryLlm.from_settings(settings)
         payments = payments_client(settings, payments_transport)
-        library = ScriptLibrary(state.db)
+        library = ScriptLibrary(state.db, refresh_seconds=0.0 if settings.story_live_reload else STORY_SECONDS)
         store = ProgressStore(state.db, state.redis)
         entitlements = PaymentsEntitlements(payments, state.redis)
-        player = StoryPlayer(state.db, library, store, FreeTextReader(llm, state.redis), llm, entitlements)
+        player = StoryPlayer(
+            state.db,
+            library,
+            store,
+            FreeTextReader(llm, state.redis),
+            llm,
+            entitlements,
+            live_reload=settings.story_live_reload,
+        )
         compiler = InkCompiler(settings.ink_node_binary, settings.ink_compiler_dir)
-        app.state.story = StoryServices(player, library, store, entitlements, compiler)
+        app.state.story = StoryServices(player, library, store, entitlements, compiler, settings)
         state.consumers.add(erasure_subscription(state, store, entitlements))
         bundled = BundledStories(state.db)
         state.readiness_checks["bundled_stories"] = bundled.ready

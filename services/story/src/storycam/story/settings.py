@@ -20,6 +20,13 @@ class StorySettings(ServiceSettings):
     openai_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
     payments_url: str = "http://127.0.0.1:8003"
 
+    # The catalogue of one language also lists the stories written only in another, shown in their own language
+    # and marked as such (a story declares its languages: one is enough).
+    catalogue_other_languages: bool = False
+    # The author's loop (`make dev` with STORY_WATCH_DIR turns it on): a run moves onto a story's new version at
+    # its next step, not only when resumed (as the version rules allow), and a story is never read from cache.
+    story_live_reload: bool = False
+
     # `import` of .ink sources: Node.js and the directory holding inkjs in node_modules. Play never needs them.
     ink_node_binary: str = "node"
     ink_compiler_dir: Path = REPOSITORY_INK_COMPILER

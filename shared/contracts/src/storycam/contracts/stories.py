@@ -37,6 +37,8 @@ ReadingSource = Literal["llm", "cache", "local", "none"]
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,39}$"
 MEDIA_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 TELEGRAM_MESSAGE_LIMIT = 4096
+# A message's HTML may run longer than what it shows (tags, escapes); Telegram's limit counts what it shows.
+TELEGRAM_HTML_LIMIT = 8 * TELEGRAM_MESSAGE_LIMIT
 MAX_FREE_TEXT = TELEGRAM_MESSAGE_LIMIT
 MAX_SCRIPT_CHARS = 4_000_000
 
@@ -117,9 +119,15 @@ class UndoStep(Contract):
 
 
 class SceneMessage(Contract):
-    """One message for the chat: its media go first, then its text (at most 4096 characters, maybe empty)."""
+    """One message for the chat: its media go first, then its text (at most 4096 characters, maybe empty).
+
+    ``text`` is plain: what the reader sees. ``html``, when the author formatted the text (``<i>``, ``<b>`` … in
+    the ink), is the same text as Telegram HTML (``parse_mode=HTML``), balanced and escaped: only ``b``, ``i``,
+    ``u``, ``s`` tags. Without it, the text is sent escaped.
+    """
 
     text: str = Field(max_length=TELEGRAM_MESSAGE_LIMIT)
+    html: str | None = Field(default=None, max_length=TELEGRAM_HTML_LIMIT)
     media: list[StoryMedia] = Field(default_factory=list)
 
 
@@ -244,10 +252,28 @@ class MediaUpload(Contract):
         return base64.b64decode(self.data)
 
 
+class StoryManifest(Contract):
+    """What a story is, said beside its ink (``story.toml``) or with the import; every item is optional.
+
+    Each item given here wins over the ink's global tags (``# slug:`` …); one given nowhere gets a default (slug
+    from the file name, title from the file name or the first knot, tier free, languages those of its scripts).
+    ``title`` and ``description`` are one text for every language, or one per language.
+    """
+
+    slug: str | None = Field(default=None, pattern=SLUG_PATTERN)
+    title: str | dict[Language, str] | None = None
+    description: str | dict[Language, str] | None = None
+    tier: StoryTier | None = None
+    languages: list[Language] | None = Field(default=None, min_length=1, max_length=len(LANGUAGES))
+    cover: str | None = Field(default=None, pattern=r"^(https?://\S+|[A-Za-z0-9][A-Za-z0-9._-]{0,99})$")
+
+
 class StoryUpload(Contract):
-    """``POST /internal/v1/stories``: a new version of a story. Slug, titles and tier come from the ink's tags."""
+    """``POST /internal/v1/stories``: a new version of a story. What it is (slug, titles, tier, languages) comes
+    from ``manifest``, else from the ink's global tags, else a default (see :class:`StoryManifest`)."""
 
     scripts: list[ScriptUpload] = Field(min_length=1, max_length=len(LANGUAGES))
+    manifest: StoryManifest | None = None
     media: list[MediaUpload] = Field(default_factory=list, max_length=200)
 
 

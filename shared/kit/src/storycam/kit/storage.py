@@ -150,4 +150,9 @@ def open_storage(url: str) -> Storage:
         if not path:
             raise ValueError("STORAGE_URL names no folder")
         return LocalStorage(Path(path))
+    if parts.scheme == "s3":
+        # Imported here: a service on a local folder never loads the AWS client.
+        from storycam.kit.storage_s3 import S3Storage
+
+        return S3Storage.from_url(url)
     raise ValueError(f"STORAGE_URL must be file://... or s3://..., not {parts.scheme}://")

@@ -19,7 +19,9 @@ from storycam.devstack.processes import (
     SANDBOX_PORT_OFFSET,
     SERVICES,
     ServiceProcess,
+    payments_environment,
     service_environment,
+    story_watch,
     telegram_environment,
 )
 from storycam.devstack.signals import Stopped, held_signals, on_signals, stop_on_signals
@@ -86,13 +88,23 @@ def _wait_until_ready(supervisor: Supervisor, services: tuple[ServiceProcess, ..
     return True
 
 
-def _announce(services: tuple[ServiceProcess, ...], started: float, sandbox_port: int | None, registered: bool) -> None:
+def _announce(
+    services: tuple[ServiceProcess, ...],
+    started: float,
+    sandbox_port: int | None,
+    registered: bool,
+    emulated_payments: tuple[str, ...],
+) -> None:
     lines = [f"all {len(services)} services ready in {time.monotonic() - started:.1f} s"]
     lines += [f"  {s.name:<9} {s.url}   (docs {s.url}/docs)" for s in services]
     if sandbox_port is not None:
         lines.append(f"  web chat  http://127.0.0.1:{sandbox_port}   (the sandbox Telegram: play the bot's users here)")
     elif registered:
         lines.append("  Telegram: your bot is live (webhook or polling, as configured)")
+    if emulated_payments:
+        lines.append(
+            f"  payments  sandbox {' and '.join(emulated_payments)} (no real keys): checkout pages pay nothing"
+        )
     lines.append("Ctrl-C stops everything.")
     _say("\n".join(lines))
 
@@ -138,20 +150,33 @@ def main(argv: list[str] | None = None) -> None:
 
         sandbox_port = args.port_base + SANDBOX_PORT_OFFSET
         telegram = telegram_environment(overrides, services[0], sandbox_port)
-        env = {**service_environment(services, database_url, redis_url), **overrides, **telegram}
+        payments = payments_environment(overrides, next(s for s in services if s.name == "payments"), sandbox_port)
+        env = {
+            **service_environment(services, database_url, redis_url),
+            **overrides,
+            **telegram,
+            **payments.environment,
+        }
         env["DATABASE_URL"], env["REDIS_URL"] = database_url, redis_url
         _migrate_all(supervisor, services, env)
         _say("migrations applied")
 
-        if telegram:
+        if telegram or payments.emulated:
             # Its update ids go on from where they stopped: the gateway remembers those it saw (in Valkey's data).
             sandbox = [_bin("storycam-sandbox"), "--port", str(sandbox_port), "--log-level", "warning"]
-            supervisor.start("sandbox", [*sandbox, "--state-dir", str(data_dir / "sandbox")], env)
+            sandbox += ["--state-dir", str(data_dir / "sandbox"), *payments.sandbox_flags]
+            supervisor.start("sandbox", sandbox, env)
+        watched = story_watch(overrides)
+        if watched is not None:
+            env.setdefault("STORY_LIVE_RELOAD", "true")
         for service in services:
             supervisor.start(service.name, [_bin(service.command), "serve"], {**env, "PORT": str(service.port)})
         if _wait_until_ready(supervisor, services):
             registered = _register_bot(supervisor, {**env, "PORT": str(services[0].port)})
-            _announce(services, started, sandbox_port if telegram else None, registered)
+            if watched is not None:
+                # Its lint findings and imports print here, in the dev console, prefixed "stories".
+                supervisor.start("stories", [_bin("storycam-story-tools"), "watch", str(watched)], env)
+            _announce(services, started, sandbox_port if telegram else None, registered, payments.emulated)
         exit_code = supervisor.wait()  # until one of them exits, or Ctrl-C
     except Stopped as stop:
         exit_code = stop.exit_code

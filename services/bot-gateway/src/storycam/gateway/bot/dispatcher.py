@@ -14,10 +14,11 @@ from storycam.gateway.bot.routers import (
     account,
     balance,
     fallback,
-    features,
     kisscam,
     kisscam_choice,
     menu,
+    premium,
+    stars,
     stats,
     support,
 )
@@ -46,6 +47,7 @@ def build_dispatcher(
         stories=stories,
         kisscam=kisscam_desk,
         service=state,  # not `state`: aiogram hands handlers their FSM context under that name
+        pre_checkout_seconds=settings.pre_checkout_timeout_seconds,
         support_hours=SupportHours(
             ZoneInfo(settings.support_timezone), settings.support_opens_at_hour, settings.support_closes_at_hour
         ),
@@ -57,7 +59,8 @@ def build_dispatcher(
         kisscam.build_router(),
         kisscam_choice.build_router(),
         menu.build_router(),
-        features.build_router(),
+        stars.build_router(),
+        premium.build_router(),
         story_play.build_router(),
         balance.build_router(),
         stats.build_router(),

@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from storycam.contracts.payments import PaymentProvider
 from storycam.gateway.bot.texts import Language, text
 
 MenuItem = Literal["stories", "kisscam", "premium", "help"]
@@ -47,6 +48,33 @@ class StoryChoose(CallbackData, prefix="sc"):
 class StoryUndo(CallbackData, prefix="su"):
     slug: str
     revision: int
+
+
+class PremiumOffers(CallbackData, prefix="po"):
+    """What is for sale; ``story`` is the story a paywall stood in (it goes on once paid), ``product`` narrows the
+    offers to one (a renewal button)."""
+
+    story: str = ""
+    product: str = ""
+
+
+class Buy(CallbackData, prefix="buy"):
+    product: str
+    provider: PaymentProvider
+    story: str = ""
+
+
+class RenewalToggle(CallbackData, prefix="rn"):
+    on: bool
+
+
+def fits(data: CallbackData) -> bool:
+    """Whether the data packs within Telegram's 64 bytes (aiogram refuses to pack more)."""
+    try:
+        data.pack()
+    except ValueError:
+        return False
+    return True
 
 
 def buttons(items: Iterable[tuple[str, CallbackData]], *, per_row: int = 1) -> InlineKeyboardMarkup:

@@ -6,8 +6,8 @@ from aiogram import Bot
 
 from storycam.gateway.bot import kisscam_buttons
 from storycam.gateway.bot.texts import Language, credits_phrase, text
-from storycam.gateway.clients.prices import Price
 from storycam.gateway.kisscam.collection import Collection
+from storycam.gateway.kisscam.prices import Price
 from storycam.gateway.kisscam.progress import edit_or_send
 from storycam.gateway.kisscam.service import KissCam
 

@@ -43,6 +43,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
             "/premium — подписка и пакеты кредитов\n"
             "/balance — ваша подписка и кредиты\n"
             "/stats — ваши видео, истории и концовки\n"
+            "/payments — история платежей\n"
             "/language — сменить язык\n"
             "/privacy — какие данные я храню\n"
             "/delete_me — удалить все ваши данные\n"
@@ -55,6 +56,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
             "/premium — subscription and credit packs\n"
             "/balance — your subscription and credits\n"
             "/stats — your videos, stories and endings\n"
+            "/payments — your payment history\n"
             "/language — change the language\n"
             "/privacy — what data I keep\n"
             "/delete_me — erase all your data\n"
@@ -75,6 +77,8 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "That story can't be opened right now. Pick another one: /stories",
     },
     "stories.undo": {"ru": "↩️ Назад", "en": "↩️ Undo"},
+    "stories.only_en": {"ru": "🇬🇧 только на английском", "en": "🇬🇧 English only"},
+    "stories.only_ru": {"ru": "🇷🇺 только на русском", "en": "🇷🇺 Russian only"},
     "stories.again": {"ru": "🔁 Сыграть ещё раз", "en": "🔁 Play again"},
     "stories.other": {"ru": "📚 Другие истории", "en": "📚 Other stories"},
     "stories.ending": {
@@ -86,19 +90,209 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "📖 Истории скоро будут здесь — мы дописываем последние главы. Загляните чуть позже!",
         "en": "📖 Stories are almost here — we're polishing the last chapters. Check back soon!",
     },
-    "coming.premium": {
-        "ru": "⭐ Премиум скоро появится: подписка откроет все истории и даст кредиты на Kiss Cam.",
-        "en": "⭐ Premium is on its way: a subscription will unlock every story and give Kiss Cam credits.",
+    "premium.offers": {
+        "ru": "⭐ <b>Storycam Премиум</b>\n\n{offers}\n\nВыберите, что купить и как оплатить:",
+        "en": "⭐ <b>Storycam Premium</b>\n\n{offers}\n\nPick what to buy and how to pay:",
     },
+    "premium.offer": {
+        "ru": "<b>{title}</b> — {prices}\n{description}",
+        "en": "<b>{title}</b> — {prices}\n{description}",
+    },
+    "premium.offer.or": {"ru": " или ", "en": " or "},
+    "premium.none": {
+        "ru": "Сейчас купить нечего — мы обновляем витрину. Загляните чуть позже!",
+        "en": "There's nothing for sale right now — we're restocking the shelves. Check back soon!",
+    },
+    "premium.unavailable": {
+        "ru": "Оплата сейчас недоступна. Деньги не списаны — попробуйте через минуту: /premium",
+        "en": "Payments are unavailable right now. Nothing was charged — please try again in a minute: /premium",
+    },
+    "premium.refused": {
+        "ru": "Эту покупку сейчас не оформить. Выберите другую: /premium",
+        "en": "That purchase can't be made right now. Pick another one: /premium",
+    },
+    "premium.paid_already": {
+        "ru": "✅ Эта покупка уже оплачена. Если хотите купить ещё — вот свежие предложения:",
+        "en": "✅ This purchase is already paid. If you'd like another one, here are fresh offers:",
+    },
+    "premium.lapsed": {
+        "ru": "Эта оплата не состоялась или устарела. Начнём заново:",
+        "en": "That payment didn't go through or has expired. Let's start over:",
+    },
+    "premium.pay.stars_subscription": {
+        "ru": (
+            "<b>{title}</b>\n{description}\n\n{price} каждые 30 дней, "
+            "продлевается сама. Отменить можно в любой момент: /balance"
+        ),
+        "en": "<b>{title}</b>\n{description}\n\n{price} every 30 days, renews by itself. Cancel any time: /balance",
+    },
+    "premium.pay.link": {
+        "ru": (
+            "<b>{title}</b> — {price}\n\nОплата откроется на защищённой "
+            "странице. После оплаты возвращайтесь сюда — я сразу напишу."
+        ),
+        "en": (
+            "<b>{title}</b> — {price}\n\nThe payment opens on a secure "
+            "page. Come back here afterwards — I'll message you at once."
+        ),
+    },
+    "premium.button.subscribe": {"ru": "⭐ Оформить за {price}", "en": "⭐ Subscribe for {price}"},
+    "premium.button.pay": {"ru": "💳 Оплатить {price}", "en": "💳 Pay {price}"},
+    "provider.stars": {"ru": "⭐ Звёзды", "en": "⭐ Stars"},
+    "provider.yookassa": {"ru": "💳 Картой", "en": "💳 Card"},
+    "provider.yoomoney": {"ru": "👛 ЮMoney", "en": "👛 YooMoney"},
+    "stars.precheckout.unavailable": {
+        "ru": "Не удалось подтвердить оплату: сервис платежей не ответил. Звёзды не списаны — попробуйте через минуту.",
+        "en": (
+            "Couldn't confirm the payment: our payments service didn't "
+            "answer. No Stars were taken — try again in a minute."
+        ),
+    },
+    "stars.precheckout.already_paid": {
+        "ru": "Этот счёт уже оплачен. Новые предложения: /premium",
+        "en": "This invoice is already paid. Fresh offers: /premium",
+    },
+    "stars.precheckout.price_changed": {
+        "ru": "Цена изменилась с момента выставления счёта. Откройте /premium, чтобы увидеть новую.",
+        "en": "The price changed since this invoice was made. Open /premium to see the new one.",
+    },
+    "stars.precheckout.declined": {
+        "ru": "Этот счёт больше не действует. Откройте /premium, чтобы оформить покупку заново.",
+        "en": "This invoice is no longer valid. Open /premium to buy again.",
+    },
+    "stars.payment.confirming": {
+        "ru": "Оплата получена! Подтверждаю её — напишу, как только всё будет готово.",
+        "en": "Payment received! I'm confirming it — I'll message you as soon as it's done.",
+    },
+    "stars.payment.unmatched": {
+        "ru": (
+            "Оплата получена, но я не могу сопоставить её с покупкой. "
+            "Напишите в /support — мы всё исправим или вернём звёзды."
+        ),
+        "en": (
+            "Payment received, but I can't match it to a purchase. Please "
+            "write to /support — we'll fix it or refund your Stars."
+        ),
+    },
+    "news.succeeded": {"ru": "✅ Оплата прошла: <b>{title}</b>.", "en": "✅ Payment received: <b>{title}</b>."},
+    "news.renewed": {
+        "ru": "🔁 Подписка продлилась сама: <b>{title}</b>, {price}.",
+        "en": "🔁 Your subscription renewed itself: <b>{title}</b>, {price}.",
+    },
+    "news.premium_until": {"ru": "Премиум активен до {date}.", "en": "Premium is active until {date}."},
+    "news.credits_added": {
+        "ru": "Начислено кредитов Kiss Cam: +{credits}.",
+        "en": "Kiss Cam credits added: +{credits}.",
+    },
+    "news.enjoy": {"ru": "Спасибо! Всё уже работает: /balance", "en": "Thank you! It's all yours already: /balance"},
+    "news.resuming": {
+        "ru": "Продолжаем историю с того места, где вы остановились…",
+        "en": "Picking the story up right where you left off…",
+    },
+    "news.canceled": {
+        "ru": "❌ Оплата за «{title}» не прошла{reason}. Деньги не списаны. Попробовать ещё раз: /premium",
+        "en": "❌ The payment for “{title}” didn't go through{reason}. Nothing was charged. Try again: /premium",
+    },
+    "news.cancel_reason.expired_on_confirmation": {
+        "ru": ": время на оплату истекло",
+        "en": ": the time to pay ran out",
+    },
+    "news.cancel_reason.canceled_by_merchant": {"ru": ": платёж отменён", "en": ": the payment was called off"},
+    "news.cancel_reason.insufficient_funds": {"ru": ": недостаточно средств", "en": ": insufficient funds"},
+    "news.cancel_reason.card_expired": {"ru": ": срок действия карты истёк", "en": ": the card has expired"},
+    "news.cancel_reason.permission_revoked": {"ru": ": платёж отклонён банком", "en": ": the bank declined it"},
+    "news.your_purchase": {"ru": "покупку", "en": "your purchase"},
+    "news.refunded": {"ru": "↩️ Возврат: {price} за «{title}».", "en": "↩️ Refund: {price} for “{title}”."},
+    "news.credits_taken": {
+        "ru": "Списано кредитов Kiss Cam: {credits}.",
+        "en": "Kiss Cam credits taken back: {credits}.",
+    },
+    "news.premium_left": {"ru": "Премиум теперь активен до {date}.", "en": "Premium now lasts until {date}."},
+    "news.premium_gone": {"ru": "Премиум больше не активен.", "en": "Premium is no longer active."},
+    "news.ending": {
+        "ru": "⏳ Премиум закончится через {days} — {date}.",
+        "en": "⏳ Your Premium ends in {days}, on {date}.",
+    },
+    "news.days.1": {"ru": "1 день", "en": "1 day"},
+    "news.days.3": {"ru": "3 дня", "en": "3 days"},
+    "news.days.other": {"ru": "{n} дн.", "en": "{n} days"},
+    "news.ending.auto": {
+        "ru": "Подписка продлится сама — ничего делать не нужно.",
+        "en": "It will renew itself — there's nothing you need to do.",
+    },
+    "news.ending.manual": {
+        "ru": "Продлите, чтобы не потерять премиум-истории и видео:",
+        "en": "Renew so you keep premium stories and videos:",
+    },
+    "news.expired": {
+        "ru": "Премиум закончился. Премиум-истории снова закрыты, но прогресс сохранён — продлите, и продолжим:",
+        "en": (
+            "Your Premium has ended. Premium stories are locked again, "
+            "but your progress is saved — renew and we'll carry on:"
+        ),
+    },
+    "news.button.renew": {"ru": "⭐ Продлить", "en": "⭐ Renew"},
     "balance": {
-        "ru": "<b>Ваш баланс</b>\n\nПодписка: {subscription}\nКредиты Kiss Cam: {credits}",
-        "en": "<b>Your balance</b>\n\nSubscription: {subscription}\nKiss Cam credits: {credits}",
+        "ru": "<b>Ваш баланс</b>\n\n{subscription}\n{credits}\n\n<b>Бесплатно</b>\n{allowances}",
+        "en": "<b>Your balance</b>\n\n{subscription}\n{credits}\n\n<b>Free</b>\n{allowances}",
     },
-    "balance.premium_until": {"ru": "Премиум до {date}", "en": "Premium until {date}"},
-    "balance.no_premium": {"ru": "нет (бесплатный доступ)", "en": "none (free access)"},
+    "balance.premium_until": {"ru": "⭐ Премиум до {date}", "en": "⭐ Premium until {date}"},
+    "balance.no_premium": {
+        "ru": "Подписки нет (бесплатный доступ). Оформить: /premium",
+        "en": "No subscription (free access). Get one: /premium",
+    },
+    "balance.renewal.on": {"ru": "🔁 Автопродление включено ({provider})", "en": "🔁 Auto-renewal is on ({provider})"},
+    "balance.renewal.off": {"ru": "⏹ Автопродление выключено", "en": "⏹ Auto-renewal is off"},
+    "balance.credits": {"ru": "💎 Кредиты Kiss Cam: {credits}", "en": "💎 Kiss Cam credits: {credits}"},
+    "balance.credits_held": {
+        "ru": "💎 Кредиты Kiss Cam: {credits} (ещё {held} заняты видео в работе)",
+        "en": "💎 Kiss Cam credits: {credits} ({held} more held for videos in progress)",
+    },
+    "balance.classic": {
+        "ru": "🎬 Классических клипов сегодня: {left} из {total}",
+        "en": "🎬 Classic clips left today: {left} of {total}",
+    },
+    "balance.ai_trial.yes": {"ru": "🎁 Пробное AI-видео: доступно", "en": "🎁 AI video trial: available"},
+    "balance.ai_trial.no": {"ru": "🎁 Пробное AI-видео: использовано", "en": "🎁 AI video trial: used"},
+    "balance.ai_period": {
+        "ru": "🤖 AI-видео по подписке: {left} из {total}",
+        "en": "🤖 AI videos in your subscription: {left} of {total} left",
+    },
+    "balance.button.cancel_renewal": {"ru": "⏹ Отключить автопродление", "en": "⏹ Cancel auto-renewal"},
+    "balance.button.resume_renewal": {"ru": "🔁 Включить автопродление", "en": "🔁 Turn auto-renewal back on"},
     "balance.unavailable": {
         "ru": "Не получается узнать баланс прямо сейчас. Попробуйте через минуту — ваши покупки в сохранности.",
         "en": "I can't check your balance right now. Please try again in a minute — your purchases are safe.",
+    },
+    "renewal.canceled": {
+        "ru": "Автопродление отключено. Премиум остаётся до {date}, потом просто закончится.",
+        "en": "Auto-renewal is off. Premium stays until {date}, then simply ends.",
+    },
+    "renewal.resumed": {
+        "ru": "Автопродление снова включено. Спасибо, что остаётесь!",
+        "en": "Auto-renewal is back on. Thanks for staying!",
+    },
+    "renewal.nothing": {
+        "ru": "Автопродлевать нечего: подписки со звёздами сейчас нет.",
+        "en": "There's nothing to renew: you have no Stars subscription right now.",
+    },
+    "renewal.failed": {
+        "ru": "Не получилось изменить автопродление. Попробуйте через минуту: /balance",
+        "en": "I couldn't change auto-renewal. Please try again in a minute: /balance",
+    },
+    "payments.list": {"ru": "<b>Ваши платежи</b>\n\n{lines}", "en": "<b>Your payments</b>\n\n{lines}"},
+    "payments.line": {"ru": "{date} · {title} · {price} · {status}", "en": "{date} · {title} · {price} · {status}"},
+    "payments.empty": {
+        "ru": "Платежей пока нет. Посмотреть предложения: /premium",
+        "en": "No payments yet. See what's on offer: /premium",
+    },
+    "payments.status.pending": {"ru": "⏳ ожидает оплаты", "en": "⏳ pending"},
+    "payments.status.succeeded": {"ru": "✅ оплачен", "en": "✅ paid"},
+    "payments.status.canceled": {"ru": "❌ отменён", "en": "❌ canceled"},
+    "payments.status.refunded": {"ru": "↩️ возвращён", "en": "↩️ refunded"},
+    "payments.unavailable": {
+        "ru": "Не получается показать платежи прямо сейчас. Попробуйте через минуту — все они сохранены.",
+        "en": "I can't show your payments right now. Please try again in a minute — they're all on record.",
     },
     "language.choose": {"ru": "Выберите язык:", "en": "Choose your language:"},
     "language.changed": {"ru": "Готово, теперь говорим по-русски.", "en": "Done, we'll speak English now."},
@@ -441,6 +635,7 @@ COMMANDS: Final[dict[Language, list[tuple[str, str]]]] = {
         ("premium", "Подписка и кредиты"),
         ("balance", "Мой баланс"),
         ("stats", "Моя статистика"),
+        ("payments", "Мои платежи"),
         ("language", "Сменить язык"),
         ("help", "Помощь"),
         ("privacy", "Какие данные хранятся"),
@@ -454,6 +649,7 @@ COMMANDS: Final[dict[Language, list[tuple[str, str]]]] = {
         ("premium", "Subscription and credits"),
         ("balance", "My balance"),
         ("stats", "My stats"),
+        ("payments", "My payments"),
         ("language", "Change the language"),
         ("help", "Help"),
         ("privacy", "What data is kept"),

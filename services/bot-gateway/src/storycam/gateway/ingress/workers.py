@@ -4,8 +4,9 @@ A partition has one reader at a time (its lease holder), built on the kit's cons
 (:class:`~storycam.kit.streams.GroupConsumer`). The reader hands each update to its chat's lane; a lane handles its
 chat's updates one at a time, in the order Telegram sent them, while the lanes of other chats go on beside it. So
 one chat waiting for its turn to be answered (Telegram's per-chat pacing) never holds back the rest of its
-partition. Before an update joins a lane the user's inbound limit decides on it, so a flood is cut at the door
-instead of queueing behind its own answers.
+partition. A Stars pre-checkout goes in a lane of its own, beside its chat's: it has 10 s to be answered and
+depends on nothing the chat sent before. Before an update joins a lane the user's inbound limit decides on it, so
+a flood is cut at the door instead of queueing behind its own answers.
 
 An update is acked only after its handler finished and only while the lease is still ours; a replica that dies
 mid-update leaves the entry pending, and the next owner handles it first. Handlers' outbound calls are replayed from
@@ -223,8 +224,13 @@ class _Job:
     admission: Admission
 
     @property
+    def urgent(self) -> bool:
+        """A Stars pre-checkout: Telegram wants its answer within 10 s, and it needs nothing the chat did before."""
+        return self.update is not None and "pre_checkout_query" in self.update
+
+    @property
     def lane(self) -> int | str:
-        chat = chat_of(self.update) if self.update is not None else None
+        chat = chat_of(self.update) if self.update is not None and not self.urgent else None
         return chat if chat is not None else self.entry.id
 
 
@@ -272,8 +278,11 @@ class _ChatLanes:
             while not lane.empty():
                 job = lane.get_nowait()
                 try:
-                    async with self._busy:
+                    if job.urgent:  # a lane of its own, and no waiting for a slot behind slow chats either
                         await self._workers.handle_job(self._group, self._partition, job)
+                    else:
+                        async with self._busy:
+                            await self._workers.handle_job(self._group, self._partition, job)
                 finally:
                     self._room.release()
         except NotAcked:

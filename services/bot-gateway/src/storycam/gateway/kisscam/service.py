@@ -8,7 +8,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from storycam.gateway.clients.media import MediaClient
-from storycam.gateway.clients.prices import PriceClient
+from storycam.gateway.clients.payments import PaymentsClient
 from storycam.gateway.kisscam.collection import Collections
 from storycam.gateway.kisscam.records import JobRecords
 from storycam.gateway.settings import GatewaySettings
@@ -22,7 +22,7 @@ class KissCam:
     records: JobRecords
     storage: Storage
     media: MediaClient
-    prices: PriceClient
+    payments: PaymentsClient
     pair_window_seconds: int
 
     @classmethod
@@ -33,7 +33,7 @@ class KissCam:
         redis: Redis,
         storage: Storage,
         media: MediaClient,
-        prices: PriceClient,
+        payments: PaymentsClient,
     ) -> KissCam:
         return cls(
             db=db,
@@ -41,7 +41,7 @@ class KissCam:
             records=JobRecords(redis, settings.kisscam_job_memory_seconds),
             storage=storage,
             media=media,
-            prices=prices,
+            payments=payments,
             pair_window_seconds=settings.kisscam_pair_window_seconds,
         )
 

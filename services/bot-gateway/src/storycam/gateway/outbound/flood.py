@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Final
 
 from aiogram import Bot
@@ -37,6 +40,24 @@ _COUNTED_PREFIXES: Final = ("send", "edit", "copy", "forward")
 _UNCOUNTED: Final = frozenset({"sendChatAction"})
 _MAX_RETRIES: Final = 5
 
+# Calls made inside ``best_effort()`` are cosmetic (a used keyboard taken away): they go only when the limits have
+# room to spare, never waiting, so they can never delay a message that answers someone.
+_BEST_EFFORT: ContextVar[bool] = ContextVar("storycam_flood_best_effort", default=False)
+SKIPPED = Counter("storycam_telegram_best_effort_skipped_total", "Cosmetic Bot API calls skipped to keep the limits")
+
+
+class SkippedForLimits(Exception):
+    """A best-effort call was not made: the limits had no room to spare."""
+
+
+@contextmanager
+def best_effort() -> Iterator[None]:
+    token = _BEST_EFFORT.set(True)
+    try:
+        yield
+    finally:
+        _BEST_EFFORT.reset(token)
+
 
 class FloodControl(BaseRequestMiddleware):
     def __init__(
@@ -62,6 +83,11 @@ class FloodControl(BaseRequestMiddleware):
         chat_id = getattr(method, "chat_id", None)
         name = method.__api_method__
         counted = name.startswith(_COUNTED_PREFIXES) and name not in _UNCOUNTED
+        if counted and _BEST_EFFORT.get():
+            if not await self._spare_turn(bot.id, chat_id):
+                SKIPPED.inc()
+                raise SkippedForLimits(name)
+            return await make_request(bot, method)  # a 429 here is not worth waiting for either
         for attempt in range(_MAX_RETRIES + 1):
             if counted:
                 await self._wait_for_turn(bot.id, chat_id, _message_count(method))
@@ -95,6 +121,22 @@ class FloodControl(BaseRequestMiddleware):
             await self._take(item, cost, str(bot_id), "chat", str(chat_id))
         await self._take(self._global, cost, str(bot_id), "all")
         WAITED.observe(time.monotonic() - started)
+
+    async def _spare_turn(self, bot_id: int, chat_id: Any) -> bool:
+        """A turn taken only if nothing is paused, the chat's window has room, and the bot is lightly loaded: three
+        quarters of its window still free. Anything it takes at a busier moment would push someone's answer back,
+        since at Telegram's ceiling every turn is an answer's."""
+        scopes = ["all"] + ([str(chat_id)] if isinstance(chat_id, int) else [])
+        if await self._redis.exists(*(self._pause_key(bot_id, scope) for scope in scopes)):
+            return False
+        stats = await self._limiter.get_window_stats(self._global, str(bot_id), "all")
+        if stats.remaining * 4 < self._global.amount * 3:
+            return False
+        if isinstance(chat_id, int):
+            chat = self._private if chat_id > 0 else self._group
+            if not await self._limiter.hit(chat, str(bot_id), "chat", str(chat_id)):
+                return False
+        return await self._limiter.hit(self._global, str(bot_id), "all")
 
     async def _take(self, item: RateLimitItem, cost: int, *identifiers: str) -> None:
         cost = min(cost, item.amount)

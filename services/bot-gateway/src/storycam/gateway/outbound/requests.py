@@ -1,13 +1,19 @@
-"""Messages other services ask the gateway to send (the ``telegram.outbound`` stream)."""
+"""What other services ask of Telegram through the gateway (the ``telegram.outbound`` stream): messages to send,
+and Stars refunds (``outbound.refunds``)."""
 
 from __future__ import annotations
+
+from typing import Annotated, Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, URLInputFile
+from pydantic import Field
 
 from storycam.contracts.events import Streams
-from storycam.contracts.telegram import OutboundMessage
+from storycam.contracts.telegram import OutboundMessage, StarsRefund
+from storycam.gateway.clients.payments import PaymentsClient
+from storycam.gateway.outbound.refunds import refund_stars
 from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
 from storycam.gateway.outbound.undeliverable import is_undeliverable
 from storycam.gateway.users import service as users
@@ -17,6 +23,7 @@ from storycam.kit.state import ServiceState
 
 log = get_logger(__name__)
 _EDIT_TTL_SECONDS = 24 * 3600
+OutboundRequest = Annotated[OutboundMessage | StarsRefund, Field(discriminator="type")]
 
 
 def _markup(request: OutboundMessage) -> InlineKeyboardMarkup | None:
@@ -31,12 +38,22 @@ def _markup(request: OutboundMessage) -> InlineKeyboardMarkup | None:
 
 
 class OutboundSender:
-    def __init__(self, bot: Bot, state: ServiceState) -> None:
+    def __init__(self, bot: Bot, state: ServiceState, payments: PaymentsClient) -> None:
         self._bot = bot
         self._state = state
+        self._payments = payments
 
-    async def __call__(self, request: OutboundMessage, _: Delivery) -> None:
+    async def __call__(self, request: OutboundMessage | StarsRefund, _: Delivery) -> None:
         token = CURRENT_HANDLING.set(Handling(key=f"outbound:{request.request_id}"))
+        try:
+            if isinstance(request, StarsRefund):
+                await refund_stars(self._bot, self._payments, request)
+            else:
+                await self._deliver(request)
+        finally:
+            CURRENT_HANDLING.reset(token)
+
+    async def _deliver(self, request: OutboundMessage) -> None:
         try:
             await self._send(request)
         except (TelegramForbiddenError, TelegramBadRequest) as exc:
@@ -45,8 +62,6 @@ class OutboundSender:
             log.info("telegram.undeliverable", chat_id=request.chat_id, reason=exc.message)
             if request.chat_id > 0:
                 await users.mark_unreachable(self._state.db, request.chat_id, exc.message)
-        finally:
-            CURRENT_HANDLING.reset(token)
 
     async def _send(self, request: OutboundMessage) -> None:
         markup = _markup(request)
@@ -73,12 +88,12 @@ class OutboundSender:
             await self._state.redis.set(edit_key, sent.message_id, ex=_EDIT_TTL_SECONDS)
 
 
-def outbound_subscription(bot: Bot, state: ServiceState) -> Subscription[OutboundMessage]:
+def outbound_subscription(bot: Bot, state: ServiceState, payments: PaymentsClient) -> Subscription[Any]:
     return Subscription(
         stream=Streams.TELEGRAM_OUTBOUND,
         group="gateway.outbound",
-        schema=OutboundMessage,
-        handler=OutboundSender(bot, state),
+        schema=OutboundRequest,
+        handler=OutboundSender(bot, state, payments),
         start_id="0",
         delete_handled=True,  # a message sent is not kept in Redis
     )

@@ -45,6 +45,12 @@ async def chosen_language(db: Executor, telegram_id: int) -> str | None:
     return language
 
 
+async def language(db: Executor, telegram_id: int) -> str | None:
+    """The language the user is spoken to in (chosen, or their Telegram's); None for a user we do not know."""
+    found: str | None = await db.fetchval("SELECT language FROM users WHERE telegram_id = $1", telegram_id)
+    return found
+
+
 async def choose_language(db: Executor, telegram_id: int, language: str) -> None:
     await db.execute(
         "UPDATE users SET language = $2, language_chosen = true WHERE telegram_id = $1", telegram_id, language

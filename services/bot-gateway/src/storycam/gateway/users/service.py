@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
 from storycam.contracts.users import UserErasureRequested
+from storycam.gateway.bot.texts import Language
 from storycam.gateway.kisscam import records as kisscam_records
 from storycam.gateway.users import repository
 from storycam.gateway.users.repository import User
@@ -22,6 +23,12 @@ async def seen(db: asyncpg.Pool, telegram_id: int, telegram_language: str) -> Us
 
 async def chosen_language(db: asyncpg.Pool, telegram_id: int) -> str | None:
     return await repository.chosen_language(db, telegram_id)
+
+
+async def language(db: asyncpg.Pool, telegram_id: int) -> Language:
+    """What to tell the user things in when they did not just write (news from other services)."""
+    found = await repository.language(db, telegram_id)
+    return "ru" if found == "ru" else "en"
 
 
 async def choose_language(db: asyncpg.Pool, telegram_id: int, language: str) -> None:

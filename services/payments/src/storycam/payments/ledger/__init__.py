@@ -1,6 +1,7 @@
 """The credit ledger: credits for AI videos, granted by purchases, held by a job, then settled or released.
 
-Not here yet (issue 10): the daily free allowance of classic Kiss Cam clips, the one-time free AI trial for a new
-user, the premium subscription's monthly AI allowance, taking credits back on a refund, and erasure on
-``/delete_me`` (the entries are append-only by trigger; erasure will need to unlink ``user_id`` deliberately).
+Kiss Cam spends through charges (``storycam.payments.charges``), which hold credits here when no allowance pays.
+Erasure on ``/delete_me`` deletes the user's entries except grants a purchase paid for, which are unlinked (the
+append-only trigger's one exception, migration 0011; docs/credits.md). Not here yet: taking credits back on a
+refund (the purchases side).
 """

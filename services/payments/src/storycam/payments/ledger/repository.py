@@ -134,3 +134,18 @@ async def expired_holds(db: Executor, now: datetime, limit: int) -> list[tuple[i
         limit,
     )
     return [(row["user_id"], row["hold_id"]) for row in rows]
+
+
+async def erase_user(connection: Connection, user_id: int) -> tuple[int, int]:
+    """``/delete_me``: delete the user's entries except grants a purchase paid for, which are accounting records
+    and lose their Telegram id instead; (deleted, unlinked). Allowed by the append-only trigger only because this
+    transaction names the user in ``payments.erasing_user`` (migration 0011)."""
+    await connection.execute("SELECT set_config('payments.erasing_user', $1::bigint::text, true)", user_id)
+    await connection.execute("DELETE FROM credit_open_holds WHERE user_id = $1", user_id)
+    deleted: str = await connection.execute(
+        "DELETE FROM credit_entries WHERE user_id = $1 AND purchase_id IS NULL", user_id
+    )
+    unlinked: str = await connection.execute("UPDATE credit_entries SET user_id = NULL WHERE user_id = $1", user_id)
+    await connection.execute("DELETE FROM credit_balances WHERE user_id = $1", user_id)
+    await connection.execute("SELECT set_config('payments.erasing_user', '', true)")
+    return int(deleted.split()[-1]), int(unlinked.split()[-1])

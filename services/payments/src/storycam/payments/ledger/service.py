@@ -54,6 +54,12 @@ async def balance(db: Executor, user_id: int) -> CreditBalance:
     return await repository.balance(db, user_id)
 
 
+async def lock_user(connection: Connection, user_id: int) -> CreditBalance:
+    """Take the user's lock (their balance row) until the transaction ends, as every credit change does first:
+    what spends on the user's behalf without credits (charges paid by an allowance) serialises on it too."""
+    return await repository.lock_balance(connection, user_id)
+
+
 async def grant(
     connection: Connection,
     user_id: int,
@@ -160,3 +166,13 @@ async def sweep_expired_holds(connection: Connection, *, now: datetime | None = 
     if released:
         log.info("credits.holds_swept", released=released)
     return released
+
+
+async def erase(connection: Connection, user_id: int) -> tuple[int, int]:
+    """``/delete_me`` on the ledger: holds, spending and support's gifts go; grants a purchase paid for stay as
+    accounting records, unlinked from the Telegram id (their ``purchase_id`` still ties them to the payment).
+    (deleted, unlinked) entries."""
+    await repository.lock_balance(connection, user_id)
+    deleted, unlinked = await repository.erase_user(connection, user_id)
+    log.info("credits.erased", deleted=deleted, unlinked=unlinked)
+    return deleted, unlinked

@@ -1,4 +1,5 @@
-"""``/delete_me`` reaches payments: grants go; paid subscriptions stay, as accounting law requires (README)."""
+"""``/delete_me`` reaches payments: grants, charges and credit holds go; paid subscriptions and the credit grants
+purchases paid for stay, as accounting law requires (README, docs/credits.md)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,28 @@ from storycam.kit.erasure import erasure_subscription as erasure_group
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
 from storycam.kit.uow import UnitOfWork
+from storycam.payments.charges import service as charges
+from storycam.payments.ledger import service as ledger
 from storycam.payments.subscriptions import service
 
 log = get_logger(__name__)
 
 
-def erasure_subscription(state: ServiceState) -> Subscription[UserErasureRequested]:
-    async def on_erasure(event: UserErasureRequested, work: UnitOfWork) -> None:
-        deleted = await service.erase(work, event.user_id)
-        log.info("user.erased", request_id=str(event.request_id), grants_deleted=deleted)
+async def erase_user(event: UserErasureRequested, work: UnitOfWork) -> None:
+    deleted = await service.erase(work, event.user_id)
+    # Charges and the ledger (docs/credits.md): kept grants a purchase paid for are unlinked, the rest deleted.
+    connection = await work.connection()
+    charges_deleted = await charges.erase(connection, event.user_id)
+    entries_deleted, entries_unlinked = await ledger.erase(connection, event.user_id)
+    log.info(
+        "user.erased",
+        request_id=str(event.request_id),
+        grants_deleted=deleted,
+        charges_deleted=charges_deleted,
+        credit_entries_deleted=entries_deleted,
+        credit_entries_unlinked=entries_unlinked,
+    )
 
-    return erasure_group(state, on_erasure)
+
+def erasure_subscription(state: ServiceState) -> Subscription[UserErasureRequested]:
+    return erasure_group(state, erase_user)

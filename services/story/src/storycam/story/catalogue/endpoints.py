@@ -29,7 +29,8 @@ async def catalogue(
     user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> StoryCatalogue:
     premium = user_id is not None and (await services.entitlements.premium(user_id)).active
-    return await service.catalogue(db, language, user_id=user_id, premium=premium)
+    others = services.settings.catalogue_other_languages
+    return await service.catalogue(db, language, user_id=user_id, premium=premium, other_languages=others)
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from storycam.story.ink.nodes import TOP
@@ -24,29 +24,38 @@ def _id(name: str, ids: dict[str, str]) -> str:
     return ids[name]
 
 
-def _label(node: GraphNode) -> str:
+def _ending(node: GraphNode, endings: Collection[str]) -> str | None:
+    """The ending a node holds: its tag's, or (an untagged ``-> END``) its own name when the index counts it."""
+    tagged = ending_of(node.tags)
+    if tagged is not None:
+        return tagged.id
+    return node.name if node.name in endings else None
+
+
+def _label(node: GraphNode, endings: Collection[str]) -> str:
     label = "start" if node.name == TOP else node.name
     if is_premium(node.start_tags):
         label += " ★"
-    ending = ending_of(node.tags)
+    ending = _ending(node, endings)
     if ending:
-        label += f" ⟶ {ending.id}"
+        label += f" ⟶ {ending}"
     return label.replace('"', "'")
 
 
-def mermaid(nodes: Iterable[GraphNode]) -> str:
+def mermaid(nodes: Iterable[GraphNode], endings: Collection[str] = ()) -> str:
+    """``endings``: the script's ending ids (from the node index), to mark the knots ending without a tag."""
     nodes = list(nodes)
     ids: dict[str, str] = {}
     lines = ["flowchart TD"]
     classes: dict[str, list[str]] = {"premium": [], "ai": [], "ending": []}
     for node in nodes:
         node_id = _id(node.name, ids)
-        lines.append(f'    {node_id}["{_label(node)}"]')
+        lines.append(f'    {node_id}["{_label(node, endings)}"]')
         if is_premium(node.start_tags):
             classes["premium"].append(node_id)
         if ai_brief_of(node.start_tags):
             classes["ai"].append(node_id)
-        if ending_of(node.tags):
+        if _ending(node, endings):
             classes["ending"].append(node_id)
     known = {node.name for node in nodes}
     for node in nodes:

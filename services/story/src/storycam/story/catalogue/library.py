@@ -34,9 +34,10 @@ class PlayableScript:
 
 
 class ScriptLibrary:
-    def __init__(self, db: asyncpg.Pool, capacity: int = 32) -> None:
+    def __init__(self, db: asyncpg.Pool, capacity: int = 32, *, refresh_seconds: float = STORY_SECONDS) -> None:
         self._db = db
         self._capacity = capacity
+        self._refresh_seconds = refresh_seconds
         self._scripts: OrderedDict[int, PlayableScript] = OrderedDict()
         self._loading: dict[int, asyncio.Lock] = {}
         self._stories: dict[str, tuple[float, StoryRecord]] = {}
@@ -72,7 +73,7 @@ class ScriptLibrary:
         """The story (its tier and titles may change on import: re-read after a short while)."""
         cached = self._stories.get(slug)
         now = time.monotonic()
-        if cached is not None and now - cached[0] < STORY_SECONDS:
+        if cached is not None and now - cached[0] < self._refresh_seconds:
             return cached[1]
         record = await repository.story_by_slug(self._db, slug)
         if record is None:
@@ -81,8 +82,11 @@ class ScriptLibrary:
         return record
 
     async def newest_script_id(self, story_id: int, language: Language) -> int | None:
-        """The script of the story's newest version in ``language`` (None when that version lacks it)."""
+        """The script of the newest version in ``language`` that has one."""
         return await repository.newest_script_id(self._db, story_id, language)
+
+    async def newest_languages(self, story_id: int) -> list[Language]:
+        return await repository.newest_languages(self._db, story_id)
 
     def forget_story(self, slug: str) -> None:
         self._stories.pop(slug, None)

@@ -1,24 +1,21 @@
 """A story ready to store: its scripts (one compiled ink per language) read and checked, and its media.
 
-Everything about a story is written in its ink, as global tags (``# slug:``, ``# title:`` …), so a story
-edited in Inky carries its own description. Reading a script plays its opening once: a story that does not
+What a story is (slug, titles, tier …) comes from its manifest, its ink's global tags or defaults (see
+:mod:`storycam.story.catalogue.metadata`). Reading a script plays its opening once: a story that does not
 start is refused at the door, not found broken by the first player.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
-from typing import cast
 
-from storycam.contracts.stories import LANGUAGES, MEDIA_NAME_PATTERN, SLUG_PATTERN, Language, StoryTier
+from storycam.contracts.stories import LANGUAGES, Language, StoryManifest, StoryTier
+from storycam.story.catalogue.metadata import ScriptFacts, settle
 from storycam.story.errors import StoryRejected
 from storycam.story.ink.nodes import TOP, Node, NotAStory, index_nodes
 from storycam.story.ink.runtime import InkError, InkStory
-from storycam.story.ink.tags import ending_of, media_of, values_of
-
-_TIERS = ("free", "premium")
+from storycam.story.ink.tags import ending_of, knot_ending, media_of, values_of
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,18 @@ class StoryPackage:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def read_script(compiled: str, *, source: str | None = None, language: str | None = None) -> Script:
+@dataclass(frozen=True)
+class ScriptDraft:
+    """One compiled script, checked and indexed, before the story's metadata is settled."""
+
+    compiled: str
+    source: str | None
+    facts: ScriptFacts
+    nodes: tuple[IndexedNode, ...]
+    endings: tuple[str, ...]
+
+
+def read_script(compiled: str, *, source: str | None = None, language: str | None = None) -> ScriptDraft:
     """Check one compiled script and read what it says about itself. Raises :class:`StoryRejected`."""
     label = f"the {language} script" if language else "a script"
     try:
@@ -87,75 +95,66 @@ def read_script(compiled: str, *, source: str | None = None, language: str | Non
         story = InkStory(compiled)
     except (NotAStory, InkError) as exc:
         raise StoryRejected(f"{label} is not a compiled ink story: {exc}") from None
-    tags = values_of(story.global_tags)
-    declared = tags.get("language") or language
-    if declared not in LANGUAGES:
-        raise StoryRejected(f"{label} names no language we serve: add `# language: ru` or `# language: en` at its top")
-    if language and declared != language:
-        raise StoryRejected(f"{label} says `# language: {declared}` but was uploaded as {language}")
-    label = f"the {declared} script"
-    slug = tags.get("slug", "")
-    if not re.match(SLUG_PATTERN, slug):
-        raise StoryRejected(f"{label} needs `# slug: …` at its top: 2–40 lowercase letters, digits and dashes")
-    title = tags.get("title", "").strip()
-    if not title:
-        raise StoryRejected(f"{label} needs `# title: …` at its top")
-    tier = tags.get("tier", "free")
-    if tier not in _TIERS:
-        raise StoryRejected(f"{label}: `# tier:` must be free or premium, not {tier!r}")
-    cover = tags.get("cover") or None
-    if cover and not (is_url(cover) or re.match(MEDIA_NAME_PATTERN, cover)):
-        raise StoryRejected(f"{label}: `# cover:` must be a media file name or an http(s) URL")
     try:
-        story.begin()
+        opening = story.begin()
     except InkError as exc:
         raise StoryRejected(f"{label} does not start: {exc}") from None
     indexed = tuple(IndexedNode(node, story.start_tags(node.name) if node.knot != TOP else ()) for node in nodes)
-    endings = sorted({ending.id for item in indexed if (ending := ending_of(item.node.tags)) is not None})
-    return Script(
-        language=declared,
-        slug=slug,
-        title=title,
-        description=tags.get("description", "").strip(),
-        tier=cast(StoryTier, tier),
-        cover=cover,
-        compiled=compiled,
-        source=source,
-        nodes=indexed,
-        endings=tuple(endings),
-    )
+    first_knot = next((node.knot for node in nodes if node.knot != TOP), None)
+    sample = " ".join([*(line.text for line in opening.lines), *opening.choices])
+    facts = ScriptFacts(values_of(story.global_tags), language if language in LANGUAGES else None, first_knot, sample)
+    return ScriptDraft(compiled, source, facts, indexed, tuple(endings_of(nodes)))
 
 
-def assemble(scripts: list[Script], media: list[MediaFile]) -> StoryPackage:
-    """One story from its scripts: they must agree on slug and tier, one per language."""
-    if not scripts:
+def endings_of(nodes: list[Node]) -> list[str]:
+    """The endings of a script: each ``# ending:`` tag, and each knot with an ``-> END`` and no such tag."""
+    found = set()
+    for node in nodes:
+        ending = ending_of(node.tags)
+        if ending is not None:
+            found.add(ending.id)
+        elif node.ends:
+            found.add(knot_ending(None if node.knot == TOP else node.knot, "").id)
+    return sorted(found)
+
+
+def assemble(
+    drafts: list[ScriptDraft],
+    media: list[MediaFile],
+    *,
+    manifest: StoryManifest | None = None,
+    name: str | None = None,
+) -> StoryPackage:
+    """One story from its scripts (one per language) and media; ``name`` (of its file) gives defaults."""
+    if not drafts:
         raise StoryRejected("a story needs at least one script")
-    first = scripts[0]
+    metadata = settle([draft.facts for draft in drafts], manifest, name)
     by_language: dict[Language, Script] = {}
-    for script in scripts:
-        if script.slug != first.slug:
-            raise StoryRejected(f"the scripts name different stories: {first.slug!r} and {script.slug!r}")
-        if script.tier != first.tier:
-            raise StoryRejected(
-                f"the {script.language} script is {script.tier} but the {first.language} one is {first.tier}"
-            )
-        if script.language in by_language:
-            raise StoryRejected(f"two scripts are in {script.language}")
-        by_language[script.language] = script
+    for draft, language in zip(drafts, metadata.languages, strict=True):
+        by_language[language] = Script(
+            language=language,
+            slug=metadata.slug,
+            title=metadata.titles[language],
+            description=metadata.descriptions[language],
+            tier=metadata.tier,
+            cover=metadata.cover,
+            compiled=draft.compiled,
+            source=draft.source,
+            nodes=draft.nodes,
+            endings=draft.endings,
+        )
     names = [m.name for m in media]
     if len(set(names)) != len(names):
         raise StoryRejected("two media files have the same name")
-    files = {m.name: m for m in media}
-    warnings = [f"no {language} translation" for language in LANGUAGES if language not in by_language]
     return StoryPackage(
-        slug=first.slug,
-        tier=first.tier,
-        titles={language: s.title for language, s in by_language.items()},
-        descriptions={language: s.description for language, s in by_language.items()},
-        cover=first.cover,
+        slug=metadata.slug,
+        tier=metadata.tier,
+        titles=dict(metadata.titles),
+        descriptions=dict(metadata.descriptions),
+        cover=metadata.cover,
         scripts=by_language,
-        media=files,
-        warnings=tuple(warnings),
+        media={m.name: m for m in media},
+        warnings=metadata.notes,
     )
 
 

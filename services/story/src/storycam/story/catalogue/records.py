@@ -23,6 +23,7 @@ class ListedStory:
     version: int
     languages: list[Language]
     endings: list[str]
+    shown: Language  # the language its entry is in: the catalogue's, or one it has
 
 
 @dataclass(frozen=True)

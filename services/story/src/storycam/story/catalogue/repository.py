@@ -140,23 +140,32 @@ async def story_by_id(db: Executor, story_id: int) -> StoryRecord | None:
     return _story(row) if row else None
 
 
-async def listed(db: Executor, language: Language) -> list[ListedStory]:
-    """Every story whose newest version is written in ``language``."""
+async def listed(db: Executor, language: Language, *, other_languages: bool = False) -> list[ListedStory]:
+    """Every story whose newest version is written in ``language``; with ``other_languages``, every story (those
+    in another language after, each shown in one it has)."""
     rows = await db.fetch(
         f"""
-        SELECT {_STORY}, v.number, sc.endings,
+        SELECT {_STORY}, v.number, sc.endings, sc.language AS shown,
                (SELECT array_agg(language ORDER BY language DESC) FROM story_scripts WHERE version_id = v.id)
                    AS languages
         FROM stories s
         JOIN LATERAL (
             SELECT id, number FROM story_versions WHERE story_id = s.id ORDER BY number DESC LIMIT 1
         ) v ON true
-        JOIN story_scripts sc ON sc.version_id = v.id AND sc.language = $1
-        ORDER BY s.tier, s.slug
+        JOIN LATERAL (
+            SELECT endings, language FROM story_scripts WHERE version_id = v.id
+            ORDER BY language = $1 DESC, language DESC LIMIT 1
+        ) sc ON true
+        WHERE sc.language = $1 OR $2
+        ORDER BY sc.language <> $1, s.tier, s.slug
         """,  # noqa: S608 - constant columns
         language,
+        other_languages,
     )
-    return [ListedStory(_story(row), row["number"], list(row["languages"]), list(row["endings"])) for row in rows]
+    return [
+        ListedStory(_story(row), row["number"], list(row["languages"]), list(row["endings"]), row["shown"])
+        for row in rows
+    ]
 
 
 async def newest_script_id(db: Executor, story_id: int, language: Language) -> int | None:

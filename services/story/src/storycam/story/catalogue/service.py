@@ -17,7 +17,7 @@ from storycam.kit.logging import get_logger
 from storycam.kit.uow import UnitOfWork
 from storycam.story.catalogue import repository
 from storycam.story.catalogue.graph import GraphNode, mermaid
-from storycam.story.catalogue.package import MediaFile, Script, StoryPackage, assemble, is_url, read_script
+from storycam.story.catalogue.package import MediaFile, ScriptDraft, StoryPackage, assemble, is_url, read_script
 from storycam.story.errors import CompilerUnavailable, StoryNotFound, StoryRejected
 from storycam.story.ink.compiler import CompilerMissing, InkCompileError, InkCompiler
 from storycam.story.players import service as players
@@ -25,14 +25,18 @@ from storycam.story.players import service as players
 log = get_logger(__name__)
 
 
-def media_source(slug: str, ref: str) -> str:
-    """Where the gateway fetches a story's media: the URL itself, or this service's media route."""
-    return ref if is_url(ref) else f"/internal/v1/stories/{slug}/media/{ref}"
+def media_source(slug: str, ref: str, version: int | None = None) -> str:
+    """Where the gateway fetches a story's media: the URL itself, or this service's media route. With the story's
+    ``version`` (``?v=``), a source names one version's file, so a cache keyed by it (the gateway keeps Telegram's
+    file ids by source) uploads an image again after an author replaced it in a new version."""
+    if is_url(ref):
+        return ref
+    return f"/internal/v1/stories/{slug}/media/{ref}" + (f"?v={version}" if version is not None else "")
 
 
 async def package_upload(upload: StoryUpload, compiler: InkCompiler) -> StoryPackage:
     """Compile (if given source) and check every script of an upload. Raises before anything is stored."""
-    scripts: list[Script] = []
+    scripts: list[ScriptDraft] = []
     for item in upload.scripts:
         compiled = item.compiled
         if item.ink is not None:
@@ -46,7 +50,7 @@ async def package_upload(upload: StoryUpload, compiler: InkCompiler) -> StoryPac
         assert compiled is not None
         scripts.append(read_script(compiled, source=item.ink, language=item.language))
     media = [MediaFile(m.name, m.content_type, m.content()) for m in upload.media]
-    return assemble(scripts, media)
+    return assemble(scripts, media, manifest=upload.manifest)
 
 
 async def store(work: UnitOfWork, package: StoryPackage) -> StoryImported:
@@ -80,8 +84,12 @@ async def store(work: UnitOfWork, package: StoryPackage) -> StoryImported:
     )
 
 
-async def catalogue(db: asyncpg.Pool, language: Language, *, user_id: int | None, premium: bool) -> StoryCatalogue:
-    stories = await repository.listed(db, language)
+async def catalogue(
+    db: asyncpg.Pool, language: Language, *, user_id: int | None, premium: bool, other_languages: bool = False
+) -> StoryCatalogue:
+    """The stories in ``language``; with ``other_languages``, also those it lacks, in a language they have (the
+    summary's ``languages`` tell the gateway to mark them)."""
+    stories = await repository.listed(db, language, other_languages=other_languages)
     runs = await players.runs_by_story(db, user_id) if user_id is not None else {}
     summaries = []
     for item in stories:
@@ -90,8 +98,8 @@ async def catalogue(db: asyncpg.Pool, language: Language, *, user_id: int | None
         summaries.append(
             StorySummary(
                 slug=story.slug,
-                title=story.titles.get(language) or next(iter(story.titles.values())),
-                description=story.descriptions.get(language, ""),
+                title=story.titles.get(language) or story.titles.get(item.shown) or next(iter(story.titles.values())),
+                description=story.descriptions.get(language) or story.descriptions.get(item.shown, ""),
                 tier=story.tier,
                 cover=StoryMedia(kind="image", source=media_source(story.slug, story.cover)) if story.cover else None,
                 languages=item.languages,
@@ -123,5 +131,7 @@ async def graph(db: asyncpg.Pool, slug: str, language: Language) -> StoryGraph:
     script = await repository.script(db, script_id)
     assert script is not None
     nodes = await repository.nodes(db, script_id)
-    drawing = mermaid(GraphNode(n.name, tuple(n.start_tags), tuple(n.tags), tuple(n.diverts)) for n in nodes)
+    drawing = mermaid(
+        (GraphNode(n.name, tuple(n.start_tags), tuple(n.tags), tuple(n.diverts)) for n in nodes), script.endings
+    )
     return StoryGraph(slug=slug, language=language, version=script.version, mermaid=drawing)

@@ -28,6 +28,7 @@ class Node:
     diverts: tuple[str, ...] = ()
     choices: int = 0
     tags: tuple[str, ...] = ()  # every tag written inside the node (its own top tags come from the runtime)
+    ends: bool = False  # an ``-> END`` is written inside it
 
     @property
     def name(self) -> str:
@@ -39,6 +40,7 @@ class _Collected:
     diverts: set[str] = field(default_factory=set)
     choices: int = 0
     tags: list[str] = field(default_factory=list)
+    ends: bool = False
 
 
 def parse_compiled(compiled: str) -> dict[str, Any]:
@@ -84,6 +86,7 @@ def _node(
         diverts=tuple(sorted(collected.diverts - {own})),
         choices=collected.choices,
         tags=tuple(collected.tags),
+        ends=collected.ends,
     )
 
 
@@ -106,6 +109,8 @@ def _walk(
                 in_tag = False
             elif in_tag and item.startswith("^"):
                 collected.tags[-1] += item[1:]
+            elif item == "end":  # ink's END command (text is written "^…")
+                collected.ends = True
         elif isinstance(item, list):
             _walk(item, [*path, str(index)], structure, collected, skip=set())
         elif isinstance(item, dict):

@@ -2,7 +2,8 @@
 
 Story (global, at the top of the file): ``# slug: …``, ``# language: ru``, ``# title: …``, ``# description: …``,
 ``# tier: free|premium``, ``# cover: cover.png``. Knot (at its top): ``# premium``, ``# ai: <character brief>``,
-``# ending: <id>: <title>``. Line: ``# image: …``, ``# audio: …``, ``# video: …`` (a file of the story's media,
+``# ending: <id>: <title>`` (optional: an ``-> END`` is an ending anyway, named after its knot).
+Line: ``# image: …``, ``# audio: …``, ``# video: …`` (a file of the story's media,
 or an http(s) URL).
 """
 
@@ -58,6 +59,13 @@ def ending_of(tags: tuple[str, ...]) -> Ending | None:
             ident, _, title = tag.value.partition(":")
             return Ending(ident.strip(), title.strip() or ident.strip())
     return None
+
+
+def knot_ending(knot: str | None, fallback_title: str) -> Ending:
+    """An ending the author did not tag: named after the knot it stops in (``bad_end`` is "Bad end")."""
+    if not knot or knot[0].isdigit():  # the story's first lines, before any knot
+        return Ending("end", fallback_title)
+    return Ending(knot, knot.replace("_", " ").replace("-", " ").strip().capitalize() or knot)
 
 
 def ai_brief_of(tags: tuple[str, ...]) -> str | None:

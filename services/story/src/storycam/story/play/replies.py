@@ -20,8 +20,9 @@ from storycam.contracts.stories import (
 from storycam.story.catalogue.library import PlayableScript
 from storycam.story.catalogue.records import StoryRecord
 from storycam.story.catalogue.service import media_source
+from storycam.story.ink.markup import plain_text
 from storycam.story.ink.runtime import Passage
-from storycam.story.ink.tags import Ending, MediaTag, ai_brief_of, ending_of
+from storycam.story.ink.tags import MediaTag, ai_brief_of, ending_of, knot_ending
 from storycam.story.play import texts
 from storycam.story.play.messages import compose
 from storycam.story.play.progress import Interaction, Progress, shown
@@ -34,14 +35,15 @@ THE_END = {"ru": "Конец", "en": "The End"}
 
 def scene_of(story: StoryRecord, script: PlayableScript, passage: Passage) -> Scene:
     def source(tag: MediaTag) -> StoryMedia:
-        return StoryMedia(kind=tag.kind, source=media_source(story.slug, tag.ref))
+        return StoryMedia(kind=tag.kind, source=media_source(story.slug, tag.ref, script.version))
 
     ending = None
     if passage.ended:
-        ending = ending_of(passage.tags) or Ending(passage.knot or "end", THE_END[script.language])
+        # Tagged or not, an END is an ending: untagged, it is named after its knot (as the node index counts it).
+        ending = ending_of(passage.tags) or knot_ending(passage.knot, THE_END[script.language])
     return Scene(
         messages=tuple(compose(passage.lines, source)),
-        choices=passage.choices,
+        choices=tuple(plain_text(choice) for choice in passage.choices),  # buttons show no formatting
         knot=passage.knot,
         ai=ai_brief_of(script.ink.start_tags(passage.knot)) if passage.knot and not passage.ended else None,
         ending=ending,

@@ -33,7 +33,7 @@ class Scene:
     @cached_property
     def _dict(self) -> dict[str, Any]:
         return {
-            "messages": [m.model_dump() for m in self.messages],
+            "messages": [m.model_dump(exclude_none=True) for m in self.messages],
             "choices": list(self.choices),
             "knot": self.knot,
             "ai": self.ai,

@@ -1,8 +1,11 @@
 """The rules of playing: start or resume, choose, free text, undo; paywalls; moving a run to a new version.
 
 A step loads the progress, runs the ink runtime from its state, and writes the new state only from the
-revision it started at. A button made for another revision gets the current choices and a friendly notice;
-two taps racing each other move the story once.
+revision it started at. A run moves onto the story's newest version when resumed, if the version rules allow
+(the knots it stands in are unchanged); in the author's loop (``live_reload``) at every step, so an edit plays at
+the next tap.
+A button made for another revision gets the current choices and a friendly notice; two taps racing each other
+move the story once.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class StoryPlayer:
     reader: FreeTextReader
     llm: StoryLlm
     entitlements: PaymentsEntitlements
+    live_reload: bool = False
 
     # --- the four moves -------------------------------------------------------------------------------------
 
@@ -65,6 +69,11 @@ class StoryPlayer:
             if gate is not None:
                 return replies.paywall(story, language, progress, gate, [])
         script_id = await self.library.newest_script_id(story.id, language)
+        if script_id is None:
+            # A story written in one language plays in it, whatever the player's (the catalogue marks it so).
+            for own in await self.library.newest_languages(story.id):
+                script_id = await self.library.newest_script_id(story.id, own)
+                break
         if script_id is None:
             raise StoryNotFound(f"The story {slug!r} is not available in {language}.")
         script = await self.library.script(script_id)
@@ -91,6 +100,8 @@ class StoryPlayer:
             script = await self.library.script(progress.script_id)
             if progress.scene.ended:
                 return replies.reply(story, script, progress, notice=texts.notice("story_over", script.language))
+            if self.live_reload:
+                progress, script = await self._move_to_newest(story, progress, script)
             if request.index >= len(progress.scene.choices):
                 raise BadRequest(
                     f"Choice {request.index} is not offered here: there are {len(progress.scene.choices)}."
@@ -107,9 +118,11 @@ class StoryPlayer:
         progress = await self._progress(user_id, story)
         for _attempt in range(2):
             script = await self.library.script(progress.script_id)
-            scene = progress.scene
-            if scene.ended:
+            if progress.scene.ended:
                 return replies.reply(story, script, progress, notice=texts.notice("story_over", script.language))
+            if self.live_reload:
+                progress, script = await self._move_to_newest(story, progress, script)
+            scene = progress.scene
             if scene.ai and (progress.talk is None or progress.talk.turns < TALK_TURNS):
                 reply = await self._talk(story, script, progress, text, scene.ai)
             else:

@@ -1,8 +1,10 @@
 """The story linter: seeded random playthroughs (like ChoiceScript's randomtest) and static checks.
 
-Errors: a playthrough that hits a runtime error, loops, or runs past ``max_steps`` without an ending; a dead end
-(the story stops without an ``# ending:`` tag); a knot or stitch no playthrough reached; missing media; a missing
-translation, or translations whose knots, choices and special tags differ; a compiled JSON older than its ink.
+Errors: a playthrough that hits a runtime error, loops, or runs past ``max_steps`` without an ending; missing
+media; translations (among the languages the story has) whose knots, choices and special tags differ; a compiled
+JSON older than its ink. Warnings: a knot or stitch no playthrough reached (an error with ``strict``: content its
+author left unreachable does not fail CI unless asked); a story that stops without ``-> END`` (running out of
+content); inline markup Telegram cannot show (it is shown as text).
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from storycam.contracts.stories import LANGUAGES
 from storycam.story.catalogue.package import Script, StoryPackage, is_url, media_refs
 from storycam.story.ink.compiler import CompilerMissing, InkCompileError, InkCompiler
+from storycam.story.ink.markup import format_line
 from storycam.story.ink.nodes import TOP
-from storycam.story.ink.runtime import InkError, InkStory
-from storycam.story.ink.tags import ai_brief_of, ending_of, is_premium
+from storycam.story.ink.runtime import InkError, InkStory, Passage
+from storycam.story.ink.tags import ai_brief_of, ending_of, is_premium, knot_ending
 
 Severity = Literal["error", "warning"]
 
@@ -45,7 +47,9 @@ class LintReport:
         return not any(f.severity == "error" for f in self.findings)
 
     def add(self, severity: Severity, where: str, message: str) -> None:
-        self.findings.append(Finding(severity, where, message))
+        finding = Finding(severity, where, message)
+        if finding not in self.findings:  # many playthroughs pass the same place
+            self.findings.append(finding)
 
 
 def lint(
@@ -55,10 +59,11 @@ def lint(
     seed: int = 1,
     max_steps: int = 500,
     compiler: InkCompiler | None = None,
+    strict: bool = False,
 ) -> LintReport:
     report = LintReport(package.slug)
     for _language, script in sorted(package.scripts.items()):
-        _play(report, script, runs=runs, seed=seed, max_steps=max_steps)
+        _play(report, script, runs=runs, seed=seed, max_steps=max_steps, strict=strict)
         _check_media(report, package, script)
         if compiler is not None and script.source is not None:
             _check_fresh(report, script, compiler)
@@ -66,7 +71,7 @@ def lint(
     return report
 
 
-def _play(report: LintReport, script: Script, *, runs: int, seed: int, max_steps: int) -> None:
+def _play(report: LintReport, script: Script, *, runs: int, seed: int, max_steps: int, strict: bool) -> None:
     where = f"{script.language}"
     ink = InkStory(script.compiled)
     reached: set[str] = set()
@@ -78,9 +83,11 @@ def _play(report: LintReport, script: Script, *, runs: int, seed: int, max_steps
             passage = ink.begin()
             steps = 0
             seen = {passage.knot}
+            _check_markup(report, script, passage)
             while not passage.ended and steps < max_steps:
                 passage = ink.advance(passage.state, chooser.randrange(len(passage.choices)))
                 seen.add(passage.knot)
+                _check_markup(report, script, passage)
                 steps += 1
         except InkError as exc:
             report.add("error", where, f"playthrough {run} (seed {seed}) failed: {exc}")
@@ -91,18 +98,27 @@ def _play(report: LintReport, script: Script, *, runs: int, seed: int, max_steps
         if not passage.ended:
             report.add("error", where, f"playthrough {run} (seed {seed}) made {max_steps} choices without an ending")
             continue
-        ending = ending_of(passage.tags)
-        if ending is None:
+        ending = ending_of(passage.tags) or knot_ending(passage.knot, "")
+        if ending.id not in script.endings:
             report.add(
-                "error", where, f"dead end in {passage.knot or 'the story'}: it stops without an `# ending:` tag"
+                "warning",
+                where,
+                f"the story stops in {passage.knot or 'its opening'} without `-> END`: players are told of an ending "
+                f"{ending.id!r} that is not counted among its endings",
             )
-        else:
-            report.endings[f"{script.language}:{ending.id}"] += 1
+        report.endings[f"{script.language}:{ending.id}"] += 1
         # Visit counts see stitches too; a story compiled without counting all visits still shows its knots.
         reached.update(name for name in names if name in seen or ink.visits(name) > 0)
     for name in names:
         if name not in reached:
-            report.add("error", where, f"{name} was never reached in {runs} playthroughs")
+            severity: Severity = "error" if strict else "warning"
+            report.add(severity, where, f"{name} was never reached in {runs} playthroughs (unreachable content?)")
+
+
+def _check_markup(report: LintReport, script: Script, passage: Passage) -> None:
+    for line in passage.lines:
+        for issue in format_line(line.text).issues:
+            report.add("warning", script.language, f"in {passage.knot or 'the opening'}: {issue}")
 
 
 def _check_media(report: LintReport, package: StoryPackage, script: Script) -> None:
@@ -140,9 +156,7 @@ def _signature(script: Script) -> dict[str, tuple[int, bool, bool, str | None]]:
 
 
 def _check_translations(report: LintReport, package: StoryPackage) -> None:
-    for language in LANGUAGES:
-        if language not in package.scripts:
-            report.add("error", language, "translation missing")
+    """Only among the languages the story has: one language is enough."""
     scripts = sorted(package.scripts.items())
     if len(scripts) < 2:
         return

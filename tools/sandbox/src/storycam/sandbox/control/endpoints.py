@@ -15,11 +15,12 @@ from storycam.sandbox.control.schemas import (
     ForceFloodBody,
     NewUserBody,
     PayBody,
+    PayLinkBody,
     TapBody,
     TextBody,
 )
 from storycam.sandbox.deps import SandboxDep
-from storycam.sandbox.telegram import user_actions
+from storycam.sandbox.telegram import paying, user_actions
 from storycam.sandbox.telegram.errors import TelegramError
 from storycam.sandbox.telegram.media import Upload
 from storycam.sandbox.telegram.people import NewPerson
@@ -142,8 +143,42 @@ async def unblock(user_id: int, sandbox: SandboxDep) -> dict[str, Any]:
 @router.post("/users/{user_id}/payments")
 async def pay(user_id: int, body: PayBody, sandbox: SandboxDep) -> dict[str, Any]:
     """Press Pay on an invoice; answers once the bot confirmed, declined, or let the 10 seconds pass."""
-    outcome = await user_actions.pay(sandbox.primary_bot(), sandbox.people.get(user_id), body.message_id)
+    outcome = await paying.pay(sandbox.primary_bot(), sandbox.people.get(user_id), body.message_id)
     return outcome.as_json()
+
+
+@router.get("/invoice-links/{slug}")
+async def invoice_link(slug: str, sandbox: SandboxDep) -> dict[str, Any]:
+    """What an invoice link (``https://t.me/$<slug>``) sells, for the page's pay dialog."""
+    return paying.invoice_link(sandbox.primary_bot(), slug).as_json()
+
+
+@router.post("/users/{user_id}/invoice-links")
+async def pay_link(user_id: int, body: PayLinkBody, sandbox: SandboxDep) -> dict[str, Any]:
+    """Open an invoice link and press Pay (a subscription's first payment, for a subscription link); answers
+    ``paid``, ``declined`` or ``timeout`` as for an invoice."""
+    outcome = await paying.pay_link(sandbox.primary_bot(), sandbox.people.get(user_id), body.url)
+    return outcome.as_json()
+
+
+@router.get("/users/{user_id}/subscriptions")
+async def subscriptions(user_id: int, sandbox: SandboxDep) -> dict[str, Any]:
+    person = sandbox.people.get(user_id)
+    return {"subscriptions": [s.as_json() for s in sandbox.primary_bot().payments.subscriptions(person.id)]}
+
+
+@router.post("/users/{user_id}/subscriptions/{charge_id}/renew")
+async def renew_subscription(user_id: int, charge_id: str, sandbox: SandboxDep) -> dict[str, Any]:
+    """The period is over: the next payment, sent to the bot as a recurring ``successful_payment``; 409 when
+    the subscription was canceled (it ends instead)."""
+    outcome = paying.renew_subscription(sandbox.primary_bot(), sandbox.people.get(user_id), charge_id)
+    return outcome.as_json()
+
+
+@router.post("/users/{user_id}/subscriptions/{charge_id}/cancel")
+async def cancel_subscription(user_id: int, charge_id: str, sandbox: SandboxDep) -> dict[str, Any]:
+    """The person cancels the subscription in Telegram's settings (the bot is not told)."""
+    return paying.cancel_subscription(sandbox.primary_bot(), sandbox.people.get(user_id), charge_id).as_json()
 
 
 @router.post("/flood", status_code=status.HTTP_204_NO_CONTENT)

@@ -27,6 +27,10 @@ class PayBody(BaseModel):
     message_id: int
 
 
+class PayLinkBody(BaseModel):
+    url: str = Field(min_length=1, max_length=256, description="https://t.me/$<slug>, as createInvoiceLink made it")
+
+
 class ForceFloodBody(BaseModel):
     """Make the next ``count`` Bot API calls (of ``method``, or any) answer 429 with ``retry_after``."""
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-from dataclasses import dataclass
 
 from storycam.sandbox.telegram.accounts import Account, Json
 from storycam.sandbox.telegram.bot import BotAccount
@@ -18,7 +16,7 @@ from storycam.sandbox.telegram.refusals import Invalid, NotNow, UnknownMessage
 MAX_TEXT = 4096
 
 
-def _open_chat(bot: BotAccount, person: Account) -> PrivateChat:
+def open_chat(bot: BotAccount, person: Account) -> PrivateChat:
     chat = bot.chat_with(person)
     if chat.blocked:
         raise NotNow("This user has blocked the bot; unblock it first.")
@@ -26,7 +24,8 @@ def _open_chat(bot: BotAccount, person: Account) -> PrivateChat:
     return chat
 
 
-def _send(bot: BotAccount, chat: PrivateChat, message: Message) -> Message:
+def send(bot: BotAccount, chat: PrivateChat, message: Message) -> Message:
+    """A message from the person: shown in the chat and delivered to the bot."""
     chat.post(message)
     bot.deliver("message", message.as_json())
     return message
@@ -36,9 +35,9 @@ def send_text(bot: BotAccount, person: Account, text: str) -> Message:
     text = text.strip()
     if not text or len(text) > MAX_TEXT:
         raise Invalid(f"A message has 1 to {MAX_TEXT} characters.")
-    chat = _open_chat(bot, person)
+    chat = open_chat(bot, person)
     message = Message(chat.next_message_id(), person, chat.as_chat, text=text, entities=command_entities(text))
-    return _send(bot, chat, message)
+    return send(bot, chat, message)
 
 
 def send_photos(
@@ -47,7 +46,7 @@ def send_photos(
     """One message per photo (the caption on the first); as an album they share one ``media_group_id``."""
     if not 1 <= len(photos) <= 10:
         raise Invalid("Send 1 to 10 photos at once.")
-    chat = _open_chat(bot, person)
+    chat = open_chat(bot, person)
     sizes = [store_photo(bot.files, photo) for photo in photos]
     group = str(secrets.randbelow(9 * 10**16) + 10**16) if album and len(photos) > 1 else None
     messages = []
@@ -55,7 +54,7 @@ def send_photos(
         message = Message(chat.next_message_id(), person, chat.as_chat, photo=photo, media_group_id=group)
         if caption and index == 0:
             message.caption = caption
-        messages.append(_send(bot, chat, message))
+        messages.append(send(bot, chat, message))
     return messages
 
 
@@ -63,7 +62,7 @@ def send_document(bot: BotAccount, person: Account, upload: Upload, *, caption: 
     """A file sent as a file (not compressed as a photo): any bytes, with the name and type the sender's app gave."""
     if not upload.data:
         raise Invalid("The file is empty.")
-    chat = _open_chat(bot, person)
+    chat = open_chat(bot, person)
     mime_type = upload.mime_type or image_mime_type(upload.data) or "application/octet-stream"
     stored = bot.files.save(upload.data, "documents", mime_type, upload.file_name)
     document: Json = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": stored.size}
@@ -71,11 +70,11 @@ def send_document(bot: BotAccount, person: Account, upload: Upload, *, caption: 
         document["file_name"] = upload.file_name
     document["mime_type"] = mime_type
     message = Message(chat.next_message_id(), person, chat.as_chat, document=document, caption=caption)
-    return _send(bot, chat, message)
+    return send(bot, chat, message)
 
 
 def tap_button(bot: BotAccount, person: Account, message_id: int, data: str) -> CallbackQuery:
-    chat = _open_chat(bot, person)
+    chat = open_chat(bot, person)
     message = chat.find(message_id)
     if message is None or not message.sender.is_bot:
         raise UnknownMessage(f"The bot has no message {message_id} in this chat.")
@@ -110,58 +109,3 @@ def set_blocked(bot: BotAccount, person: Account, blocked: bool) -> None:
         {"chat": chat.as_chat, "from": person.as_user(), "date": now(), "old_chat_member": old, "new_chat_member": new},
     )
     chat.publish({"type": "blocked", "blocked": blocked})
-
-
-@dataclass(frozen=True)
-class PaymentOutcome:
-    status: str  # "paid" | "declined" | "timeout"
-    message: Message | None = None
-    error_message: str | None = None
-
-    def as_json(self) -> Json:
-        outcome: Json = {"status": self.status}
-        if self.message is not None:
-            outcome["message"] = self.message.as_json()
-        if self.error_message is not None:
-            outcome["error_message"] = self.error_message
-        return outcome
-
-
-async def pay(bot: BotAccount, person: Account, message_id: int) -> PaymentOutcome:
-    """Press Pay: a ``pre_checkout_query`` to the bot, then ``successful_payment`` once it answers ok in time."""
-    chat = _open_chat(bot, person)
-    invoice = bot.payments.invoice(person.id, message_id)
-    if invoice is None:
-        raise UnknownMessage(f"Message {message_id} is not an invoice of this chat.")
-    if message_id in chat.paid_invoices:
-        raise NotNow("This invoice is already paid.")
-    query = bot.payments.open_pre_checkout(person.id, invoice)
-    bot.deliver(
-        "pre_checkout_query",
-        {
-            "id": query.id,
-            "from": person.as_user(),
-            "currency": invoice.currency,
-            "total_amount": invoice.total_amount,
-            "invoice_payload": invoice.payload,
-        },
-    )
-    try:
-        async with asyncio.timeout(bot.config.pre_checkout_timeout):
-            answer = await query.answer
-    except TimeoutError:
-        outcome = PaymentOutcome("timeout", error_message="The bot did not confirm the payment in time.")
-    else:
-        if answer.ok:
-            charge = bot.payments.charge(person.id, invoice)
-            chat.paid_invoices.add(message_id)
-            receipt = Message(
-                chat.next_message_id(), person, chat.as_chat, successful_payment=charge.as_successful_payment()
-            )
-            outcome = PaymentOutcome("paid", message=_send(bot, chat, receipt))
-        else:
-            outcome = PaymentOutcome("declined", error_message=answer.error_message)
-    finally:
-        bot.payments.close_pre_checkout(query)
-    chat.publish({"type": "payment", "invoice_message_id": message_id} | outcome.as_json())
-    return outcome

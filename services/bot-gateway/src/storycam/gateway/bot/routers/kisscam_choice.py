@@ -8,14 +8,16 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 
 from storycam.contracts.media import KissCamProvider
+from storycam.contracts.payments import ChargeKind
 from storycam.gateway.bot import kisscam_buttons
 from storycam.gateway.bot.kisscam_buttons import KissCamAgain, KissCamProviderPick, KissCamStylePick
 from storycam.gateway.bot.kisscam_jobs import launch
 from storycam.gateway.bot.kisscam_prompts import price_words
 from storycam.gateway.bot.texts import Language, text
-from storycam.gateway.clients.payments import PaymentsUnavailable
+from storycam.gateway.clients.payments import PaymentsRefused, PaymentsUnavailable
 from storycam.gateway.kisscam import consent
 from storycam.gateway.kisscam.collection import Collection
+from storycam.gateway.kisscam.prices import price_of
 from storycam.gateway.kisscam.progress import edit_or_send
 from storycam.gateway.kisscam.service import KissCam
 from storycam.kit.logging import get_logger
@@ -41,10 +43,9 @@ async def _offer_styles(
     """The price of the chosen kind of video, then the styles; or, when it cannot be paid for, the way to pay."""
     provider: KissCamProvider = collection.provider or "classic"
     try:
-        price = await kisscam.prices.price(
-            query.from_user.id, "kisscam.ai" if provider == "grok" else "kisscam.classic"
-        )
-    except PaymentsUnavailable as exc:
+        kind: ChargeKind = "kisscam.ai" if provider == "grok" else "kisscam.classic"
+        price = await price_of(kisscam.payments, query.from_user.id, kind)
+    except (PaymentsUnavailable, PaymentsRefused) as exc:
         log.warning("kisscam.price_unavailable", error=str(exc)[:300])
         await query.answer(text(language, "kisscam.prices_unavailable"), show_alert=True)
         return

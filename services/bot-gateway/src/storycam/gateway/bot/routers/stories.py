@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from contextlib import suppress
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -15,7 +16,10 @@ from storycam.gateway.bot.keyboards import Menu, StoryChoose, StoryPick, StoryUn
 from storycam.gateway.bot.story_replies import show_reply, story_list
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.clients.stories import StoriesUnavailable, StoryClient, StoryRefused
+from storycam.gateway.outbound.files import TelegramFiles
+from storycam.gateway.outbound.flood import SkippedForLimits, best_effort
 from storycam.kit.logging import get_logger
+from storycam.kit.state import ServiceState
 
 log = get_logger(__name__)
 
@@ -47,16 +51,18 @@ async def stories_from_menu(query: CallbackQuery, language: Language, stories: S
     await _catalogue(bot, query.from_user.id, query.from_user.id, language, stories)
 
 
-async def _play(
+async def play_step(
     bot: Bot,
     chat_id: int,
     language: Language,
     state: FSMContext,
     stories: StoryClient,
     call: Awaitable[StoryReply],
+    service: ServiceState,
     *,
     tapped_message_id: int | None = None,
 ) -> None:
+    """Make a story step and show it, the story becoming the one free text goes to; a failure said kindly."""
     try:
         reply = await call
     except StoriesUnavailable as exc:
@@ -67,13 +73,15 @@ async def _play(
         log.info("stories.refused", status=exc.status, detail=exc.detail)
         await bot.send_message(chat_id, text(language, "stories.refused"))
         return
-    if tapped_message_id is not None:
-        # The choice is taken: its buttons go, so the chat reads as a story. Only now: had the story service
-        # failed, the buttons stay for another tap.
-        await remove_buttons(bot, chat_id, tapped_message_id)
     await state.set_state(Playing.story)
     await state.update_data(story=reply.story)
-    await show_reply(bot, chat_id, reply, language, stories)
+    await show_reply(bot, chat_id, reply, language, stories, TelegramFiles(service.db, bot.id))
+    if tapped_message_id is not None:
+        # The choice is taken: its buttons go, so the chat reads as a story — after the scene that answers the tap,
+        # and only when Telegram's limits have room to spare: a stale button is harmless (its revision gets a
+        # friendly answer), a delayed scene is not. Had the story service failed, the buttons stay for another tap.
+        with suppress(SkippedForLimits), best_effort():
+            await remove_buttons(bot, chat_id, tapped_message_id)
 
 
 async def story_picked(
@@ -83,10 +91,11 @@ async def story_picked(
     stories: StoryClient,
     state: FSMContext,
     bot: Bot,
+    service: ServiceState,
 ) -> None:
     await query.answer()
     call = stories.start(query.from_user.id, callback_data.slug, language, restart=callback_data.restart)
-    await _play(bot, query.from_user.id, language, state, stories, call)
+    await play_step(bot, query.from_user.id, language, state, stories, call, service)
 
 
 async def choice_made(
@@ -96,11 +105,12 @@ async def choice_made(
     stories: StoryClient,
     state: FSMContext,
     bot: Bot,
+    service: ServiceState,
 ) -> None:
     await query.answer()
     call = stories.choose(query.from_user.id, callback_data.slug, callback_data.revision, callback_data.index)
     tapped = query.message.message_id if query.message is not None else None
-    await _play(bot, query.from_user.id, language, state, stories, call, tapped_message_id=tapped)
+    await play_step(bot, query.from_user.id, language, state, stories, call, service, tapped_message_id=tapped)
 
 
 async def undo_requested(
@@ -110,13 +120,16 @@ async def undo_requested(
     stories: StoryClient,
     state: FSMContext,
     bot: Bot,
+    service: ServiceState,
 ) -> None:
     await query.answer()
     call = stories.undo(query.from_user.id, callback_data.slug, callback_data.revision)
-    await _play(bot, query.from_user.id, language, state, stories, call)
+    await play_step(bot, query.from_user.id, language, state, stories, call, service)
 
 
-async def free_text(message: Message, language: Language, stories: StoryClient, state: FSMContext, bot: Bot) -> None:
+async def free_text(
+    message: Message, language: Language, stories: StoryClient, state: FSMContext, bot: Bot, service: ServiceState
+) -> None:
     slug = (await state.get_data()).get("story")
     if message.from_user is None or not isinstance(slug, str) or not message.text:
         return
@@ -127,7 +140,8 @@ async def free_text(message: Message, language: Language, stories: StoryClient, 
         await message.answer(text(language, "text.unreadable"))
         return
     await bot.send_chat_action(message.chat.id, "typing")  # the LLM may take a moment
-    await _play(bot, message.chat.id, language, state, stories, stories.say(message.from_user.id, slug, said))
+    said_call = stories.say(message.from_user.id, slug, said)
+    await play_step(bot, message.chat.id, language, state, stories, said_call, service)
 
 
 def build_router() -> Router:

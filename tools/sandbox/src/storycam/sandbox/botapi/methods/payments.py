@@ -1,4 +1,5 @@
-"""Telegram Stars: invoices, the pre-checkout answer, refunds."""
+"""Telegram Stars: invoices and invoice links (subscriptions included), the pre-checkout answer, refunds, and
+canceling a subscription's renewal."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Any
 
 from storycam.sandbox.botapi.calls import Handler, MethodCall
 from storycam.sandbox.botapi.methods.outgoing import markup, send
+from storycam.sandbox.config import SUBSCRIPTION_PERIOD
 from storycam.sandbox.telegram.errors import BadRequest
 from storycam.sandbox.telegram.messages import Message
 from storycam.sandbox.telegram.payments import Invoice, PaymentAnswer
 
 STARS = "XTR"
 CURRENCY = re.compile(r"[A-Z]{3}")
+MAX_SUBSCRIPTION_STARS = 10_000  # Telegram's ceiling for one period of a Stars subscription
 
 
 def _is_amount(value: object) -> bool:
@@ -59,6 +62,18 @@ async def send_invoice(call: MethodCall) -> Any:
     return message.as_json()
 
 
+async def create_invoice_link(call: MethodCall) -> Any:
+    """A link anyone can pay (``https://t.me/$…``); with ``subscription_period`` a Stars subscription."""
+    invoice = _invoice(call)
+    period = call.params.integer("subscription_period")
+    if period is not None:
+        if invoice.currency != STARS or period != SUBSCRIPTION_PERIOD:  # only Stars, only 30 days
+            raise BadRequest("SUBSCRIPTION_PERIOD_INVALID")
+        if invoice.total_amount > MAX_SUBSCRIPTION_STARS:
+            raise BadRequest("STARS_INVOICE_INVALID")
+    return call.bot.payments.add_link(invoice, period).url
+
+
 async def answer_pre_checkout_query(call: MethodCall) -> Any:
     params = call.params
     ok = params.flag("ok")
@@ -81,8 +96,30 @@ async def refund_star_payment(call: MethodCall) -> Any:
     return True
 
 
+async def edit_user_star_subscription(call: MethodCall) -> Any:
+    """Cancel a subscription's renewal (paid time stays) or, with ``is_canceled`` false, undo the bot's own
+    cancellation; a cancellation the person made is theirs to undo."""
+    params = call.params
+    user_id = params.required_integer("user_id")
+    charge_id = params.required_text("telegram_payment_charge_id")
+    if "is_canceled" not in params.values:
+        raise BadRequest('parameter "is_canceled" is required')
+    if call.bot.people.find(user_id) is None:
+        raise BadRequest("invalid user_id specified")
+    subscription = call.bot.payments.subscription(user_id, charge_id)
+    if subscription is None:
+        raise BadRequest("CHARGE_NOT_FOUND")
+    if params.flag("is_canceled"):
+        subscription.canceled_by = subscription.canceled_by or "bot"
+    elif subscription.canceled_by == "bot":
+        subscription.canceled_by = None
+    return True
+
+
 HANDLERS: dict[str, Handler] = {
     "sendInvoice": send_invoice,
+    "createInvoiceLink": create_invoice_link,
+    "editUserStarSubscription": edit_user_star_subscription,
     "answerPreCheckoutQuery": answer_pre_checkout_query,
     "refundStarPayment": refund_star_payment,
 }

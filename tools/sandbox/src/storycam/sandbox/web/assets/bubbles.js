@@ -1,6 +1,7 @@
 // One chat row from Telegram Message objects: a bubble (text, media, invoice), its inline keyboard, or a service line.
 // An album is one row built from all its messages. ``view`` carries what the row needs from the page:
 // { paid: Set, botName, onCommand(text), onTap(messageId, button, node), onPay(messageId, node) }.
+// Links to an invoice (https://t.me/$…) are not followed: the page opens its own pay dialog for them (chat.js).
 
 import { api } from "./api.js";
 import { clock, el, priceNode, safeUrl } from "./dom.js";
@@ -86,6 +87,8 @@ function inlineKeyboard(message, view) {
 function serviceLine(message, view) {
   if (message.successful_payment) {
     const p = message.successful_payment;
+    if (p.is_first_recurring) return [`You subscribed to ${view.botName} for `, priceNode(p.total_amount, p.currency), " a month"];
+    if (p.is_recurring) return ["Your subscription renewed: ", priceNode(p.total_amount, p.currency), ` to ${view.botName}`];
     return ["You paid ", priceNode(p.total_amount, p.currency), ` to ${view.botName}`];
   }
   if (message.refunded_payment) {

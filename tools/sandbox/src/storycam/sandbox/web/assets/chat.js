@@ -5,7 +5,7 @@
 import { api } from "./api.js";
 import { keyOf, buildRow } from "./bubbles.js";
 import { wireControls } from "./controls.js";
-import { $, alertBox, colourClass, el, initials, safeUrl, toast } from "./dom.js";
+import { $, alertBox, colourClass, el, initials, invoiceSlug, priceNode, safeUrl, toast } from "./dom.js";
 
 const TYPING_MS = 5000;
 const ACTIONS = { upload_photo: "sending a photo…", upload_video: "sending a video…", record_video: "recording a video…" };
@@ -229,6 +229,55 @@ async function payInvoice(messageId, button) {
   if (invoice) renderKey(keyOf(invoice), false);
 }
 
+// An invoice link (a URL button or a link in a text) opens Telegram's pay sheet, here a dialog, instead of t.me.
+async function openInvoiceLink(url) {
+  let link;
+  try {
+    link = await api.invoiceLink(invoiceSlug(url));
+  } catch (error) {
+    toast(error.message);
+    return;
+  }
+  const { invoice } = link;
+  const monthly = link.subscription_period !== undefined;
+  $("invoice-title").textContent = invoice.title;
+  $("invoice-description").textContent = invoice.description;
+  $("invoice-price").replaceChildren(priceNode(invoice.total_amount, invoice.currency), monthly ? " a month" : "");
+  $("invoice-note").textContent = monthly ? "Renews every 30 days until you cancel." : "";
+  const pay = $("invoice-pay");
+  pay.disabled = false;
+  pay.replaceChildren(monthly ? "Subscribe" : "Pay ", ...(monthly ? [] : [priceNode(invoice.total_amount, invoice.currency)]));
+  pay.onclick = () => payInvoiceLink(url);
+  $("invoice-dialog").showModal();
+}
+
+async function payInvoiceLink(url) {
+  const pay = $("invoice-pay");
+  pay.disabled = true;
+  pay.textContent = "Processing…";
+  try {
+    const outcome = await api.payLink(state.userId, url);
+    if (outcome.status === "paid") {
+      if (outcome.message) upsert(outcome.message);
+    } else {
+      toast(outcome.error_message || "The payment did not go through.");
+    }
+  } catch (error) {
+    toast(error.message);
+  }
+  $("invoice-dialog").close();
+}
+
+function wireInvoiceLinks() {
+  $("messages").addEventListener("click", (event) => {
+    const anchor = event.target.closest("a[href]");
+    if (!anchor || invoiceSlug(anchor.getAttribute("href")) === null) return;
+    event.preventDefault();
+    if (state.userId) openInvoiceLink(anchor.getAttribute("href"));
+  });
+  $("invoice-cancel").addEventListener("click", () => $("invoice-dialog").close());
+}
+
 async function setBlocked(blocked) {
   try {
     state.blocked = (await api.block(state.userId, blocked)).blocked;
@@ -260,6 +309,7 @@ function onEvent(event) {
     }
     case "action": setTyping(true, event.action); break;
     case "payment": {
+      if (event.invoice_message_id === undefined) break; // an invoice link: its receipt arrives as a message
       if (event.status === "paid") state.paid.add(event.invoice_message_id);
       const invoice = state.messages.get(event.invoice_message_id);
       if (invoice) renderKey(keyOf(invoice), false);
@@ -330,6 +380,7 @@ async function waitForBot() {
 
 async function start() {
   wireControls({ sendText, sendPhotos, setBlocked: () => setBlocked(!state.blocked), createUser, closeMenu });
+  wireInvoiceLinks();
   state.users = (await api.users()).users;
   renderUsers();
   renderHeader();

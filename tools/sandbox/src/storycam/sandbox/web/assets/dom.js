@@ -67,3 +67,10 @@ export function alertBox(text) {
   $("alert-text").textContent = text;
   $("alert-dialog").showModal();
 }
+
+const INVOICE_LINK = "https://t.me/$";
+
+// The slug of a Telegram invoice link (createInvoiceLink), or null for any other address.
+export function invoiceSlug(url) {
+  return typeof url === "string" && url.startsWith(INVOICE_LINK) ? url.slice(INVOICE_LINK.length) : null;
+}

@@ -1,0 +1,1 @@
+"""A user's account as ``/balance`` shows it: premium, renewal, credits, allowances."""
