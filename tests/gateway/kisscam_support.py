@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+import asyncpg
 import httpx
 import respx
 from redis.asyncio import Redis
@@ -21,9 +22,10 @@ from storycam.contracts.media import JobDone, JobFailed, JobProgress, KissCamJob
 from storycam.contracts.payments import Account, Allowances, Quote
 from storycam.gateway.kisscam.events import GROUP
 from storycam.kit.bus import StreamBus
-from tests.gateway.live import Platform, buttons, live_platform
+from tests.gateway.live import Platform, buttons, free_port, live_platform, served
 from tests.gateway.support import stream_settled, until
 from tests.sandbox.media_files import png
+from tests.support.services import BY_NAME, build
 
 MEDIA_URL = "http://media.kisscam.test"
 _QUOTE = re.compile(r"/internal/v1/users/(\d+)/quotes/(kisscam\.classic|kisscam\.ai)$")
@@ -161,33 +163,6 @@ async def _at_least(items: list[Any], count: int) -> bool:
     return len(items) >= count
 
 
-def h264_clip(width: int = 320, height: int = 240, frames: int = 25) -> bytes:
-    """A real, playable MP4 (H.264, yuv420p, faststart) of colours changing, as media would store it."""
-    import tempfile
-
-    # A file, not memory: faststart moves the index to the front in a second pass over the file.
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "clip.mp4"
-        _encode(path, width, height, frames)
-        return path.read_bytes()
-
-
-def _encode(path: Path, width: int, height: int, frames: int) -> None:
-    import av  # media's encoder library: imported here, so the gateway's other tests need none of it
-    import numpy as np
-
-    with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
-        stream = container.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        for n in range(frames):
-            rgb = np.zeros((height, width, 3), dtype=np.uint8)
-            rgb[:, :] = (n * 10 % 256, 80, 200 - n * 5 % 200)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-
-
 def photo(seed: int = 1) -> bytes:
     return png(320 + seed, 240, colour=(seed * 40 % 256, 80, 120))
 
@@ -210,3 +185,31 @@ async def kisscam_stage(database_url: str, redis_url: str, redis: Redis, storage
         router.route().pass_through()
         async with live_platform(database_url, redis_url, media_url=MEDIA_URL, storage_url=str(storage)) as platform:
             yield Stage(platform, media, storage, redis)
+
+
+@contextlib.asynccontextmanager
+async def platform_with_media(database_url: str, redis_url: str, storage: Path) -> AsyncIterator[Platform]:
+    """The live platform with the real media service and its worker (the classic renderer), sharing ``storage``.
+
+    The emulator's people have the same ids in every test: their earlier jobs (which media would reuse) and charges
+    (which count against today's allowance) are cleared first."""
+    media_port = free_port()
+    async with live_platform(
+        database_url, redis_url, media_url=f"http://127.0.0.1:{media_port}", storage_url=str(storage)
+    ) as platform:
+        people = [platform.alice, platform.masha]
+        connection = await asyncpg.connect(database_url)
+        try:
+            await connection.execute("DELETE FROM media.kisscam_jobs WHERE user_id = ANY($1::bigint[])", people)
+            await connection.execute("DELETE FROM payments.charges WHERE user_id = ANY($1::bigint[])", people)
+        finally:
+            await connection.close()
+        media = build(
+            BY_NAME["media"],
+            database_url,
+            redis_url,
+            storage_url=str(storage),
+            payments_url=str(platform.payments.base_url),
+        )
+        async with served(media, media_port):
+            yield platform
