@@ -1,8 +1,7 @@
-"""SQL for the Kiss Cam consent on the users table, and the language to tell a user things in unprompted."""
+"""SQL for the Kiss Cam consent on the users table."""
 
 from __future__ import annotations
 
-from storycam.gateway.bot.texts import Language
 from storycam.kit.db import Executor
 
 
@@ -17,9 +16,3 @@ async def give(db: Executor, telegram_id: int) -> None:
         "UPDATE users SET kisscam_consent_at = coalesce(kisscam_consent_at, now()) WHERE telegram_id = $1",
         telegram_id,
     )
-
-
-async def language(db: Executor, telegram_id: int) -> Language:
-    """For messages no update prompted (a job's progress): the user's language, English if they are gone."""
-    found = await db.fetchval("SELECT language FROM users WHERE telegram_id = $1", telegram_id)
-    return "ru" if found == "ru" else "en"

@@ -18,7 +18,7 @@ from storycam.contracts.media import JobDone, JobFailed, JobProgress, MediaEvent
 from storycam.gateway.bot.kisscam_buttons import finished
 from storycam.gateway.bot.kisscam_jobs import failure_words
 from storycam.gateway.bot.texts import Language, text
-from storycam.gateway.kisscam import consent, progress
+from storycam.gateway.kisscam import progress
 from storycam.gateway.kisscam.clips import send_clip
 from storycam.gateway.kisscam.records import rank
 from storycam.gateway.kisscam.service import KissCam
@@ -48,7 +48,7 @@ class MediaEventHandler:
     async def __call__(self, event: MediaEvent, _: Delivery, work: UnitOfWork) -> None:
         token = CURRENT_HANDLING.set(Handling(key=f"media:{event.event_id}"))
         try:
-            language = await consent.language(await work.connection(), event.user_id)
+            language = await users.language(self._state.db, event.user_id)
             if isinstance(event, JobProgress):
                 await self._progress(event, language)
             elif isinstance(event, JobDone):
