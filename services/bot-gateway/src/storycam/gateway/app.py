@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from storycam.gateway import __version__
 from storycam.gateway.bot.dispatcher import build_dispatcher
+from storycam.gateway.clients.media import MediaClient
 from storycam.gateway.clients.payments import PaymentsClient
 from storycam.gateway.clients.stories import StoryClient
 from storycam.gateway.ingress import webhook
@@ -21,6 +22,8 @@ from storycam.gateway.ingress.polling import UpdatePoller
 from storycam.gateway.ingress.throttle import InboundThrottle
 from storycam.gateway.ingress.webhook import router as webhook_router
 from storycam.gateway.ingress.workers import UpdateWorkers
+from storycam.gateway.kisscam.events import media_events_subscription
+from storycam.gateway.kisscam.service import KissCam
 from storycam.gateway.outbound.requests import outbound_subscription
 from storycam.gateway.payment_news import payment_news_subscription
 from storycam.gateway.settings import GatewaySettings
@@ -29,6 +32,7 @@ from storycam.kit.app import ServiceDefinition, create_app, instance_id
 from storycam.kit.http import service_client
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
+from storycam.kit.storage import open_storage
 from storycam.kit.tasks import stop_tasks
 
 log = get_logger(__name__)
@@ -43,9 +47,12 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
     payments_http = service_client(settings.payments_url, settings, caller="gateway")
     # The LLM behind free text may take seconds: stories get a longer timeout than a lookup.
     stories_http = service_client(settings.story_url, settings, caller="gateway", timeout=20.0)
+    media_http = service_client(settings.media_url, settings, caller="gateway")
+    storage = open_storage(settings.storage_url)
     payments = PaymentsClient(payments_http)
     stories = StoryClient(stories_http)
-    dispatcher = build_dispatcher(state, settings, payments, stories)
+    kisscam = KissCam.build(settings, state.db, state.redis, storage, MediaClient(media_http), payments)
+    dispatcher = build_dispatcher(state, settings, payments, stories, kisscam)
     journal = UpdateJournal(state.redis, bot.id, settings.ingress_partitions)
     app.state.bot = bot
     app.state.dispatcher = dispatcher
@@ -73,6 +80,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
         log.info("telegram.polling", reason="TELEGRAM_BOT_TOKEN is set and PUBLIC_BASE_URL is not")
     state.consumers.add(outbound_subscription(bot, state, payments))
     state.consumers.add(payment_news_subscription(bot, state, payments, stories, dispatcher.storage))
+    state.consumers.add(media_events_subscription(bot, state, kisscam))
     try:
         yield
     finally:
@@ -83,6 +91,8 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
         await bot.session.close()
         await payments_http.aclose()
         await stories_http.aclose()
+        await media_http.aclose()
+        await storage.aclose()
 
 
 DEFINITION = ServiceDefinition(

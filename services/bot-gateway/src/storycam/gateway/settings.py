@@ -45,6 +45,15 @@ class GatewaySettings(ServiceSettings):
     telegram_private_chat_burst: int = Field(default=3, ge=1)
     telegram_group_chat_per_minute: int = Field(default=20, ge=1)
 
+    # Kiss Cam: where received photos are put for media (the same store media reads; see storycam.kit.storage).
+    storage_url: str = ".data/objects"
+    # Two photos sent as separate messages count as one pair when the second comes within this window.
+    kisscam_pair_window_seconds: int = Field(default=120, ge=10, le=3600)
+    # How long collected photos wait for the user to pick a video (only Telegram's file ids are kept meanwhile).
+    kisscam_choice_seconds: int = Field(default=1800, ge=60, le=86_400)
+    # How long a finished job's photos can be used again ("another style") and its progress message edited.
+    kisscam_job_memory_seconds: int = Field(default=86_400, ge=600, le=7 * 86_400)
+
     support_timezone: str = "Europe/Moscow"
     support_opens_at_hour: int = Field(default=10, ge=0, le=23)
     support_closes_at_hour: int = Field(default=20, ge=1, le=24)

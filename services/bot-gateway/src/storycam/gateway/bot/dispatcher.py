@@ -10,11 +10,23 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.redis import RedisStorage
 
 from storycam.gateway.bot.middlewares import UserContext
-from storycam.gateway.bot.routers import account, balance, fallback, features, menu, premium, stars, support
+from storycam.gateway.bot.routers import (
+    account,
+    balance,
+    fallback,
+    kisscam,
+    kisscam_choice,
+    menu,
+    premium,
+    stars,
+    stats,
+    support,
+)
 from storycam.gateway.bot.routers import stories as story_play
 from storycam.gateway.bot.routers.support import SupportHours
 from storycam.gateway.clients.payments import PaymentsClient
 from storycam.gateway.clients.stories import StoryClient
+from storycam.gateway.kisscam.service import KissCam
 from storycam.gateway.settings import GatewaySettings
 from storycam.kit.state import ServiceState
 
@@ -26,12 +38,14 @@ def build_dispatcher(
     settings: GatewaySettings,
     payments: PaymentsClient,
     stories: StoryClient,
+    kisscam_desk: KissCam,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         # Conversation state shared by every replica; it lapses after a while unused, like any conversation.
         storage=RedisStorage(state.redis, state_ttl=FSM_TTL, data_ttl=FSM_TTL),
         payments=payments,
         stories=stories,
+        kisscam=kisscam_desk,
         service=state,  # not `state`: aiogram hands handlers their FSM context under that name
         pre_checkout_seconds=settings.pre_checkout_timeout_seconds,
         support_hours=SupportHours(
@@ -41,14 +55,18 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(UserContext())
     # The fallback router goes last: it answers whatever the feature routers did not take.
     dispatcher.include_routers(
+        # Kiss Cam first: its shared link opens with "/start kisscam", and photos are its own.
+        kisscam.build_router(),
+        kisscam_choice.build_router(),
         menu.build_router(),
         stars.build_router(),
-        features.build_router(),
         premium.build_router(),
         story_play.build_router(),
         balance.build_router(),
+        stats.build_router(),
         account.build_router(),
         support.build_router(),
+        kisscam.build_collecting_router(),
         fallback.build_router(),
     )
     return dispatcher

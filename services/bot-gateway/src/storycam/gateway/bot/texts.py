@@ -42,6 +42,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
             "/kisscam — видео с поцелуем по фото\n"
             "/premium — подписка и пакеты кредитов\n"
             "/balance — ваша подписка и кредиты\n"
+            "/stats — ваши видео, истории и концовки\n"
             "/payments — история платежей\n"
             "/language — сменить язык\n"
             "/privacy — какие данные я храню\n"
@@ -54,6 +55,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
             "/kisscam — a kissing video from photos\n"
             "/premium — subscription and credit packs\n"
             "/balance — your subscription and credits\n"
+            "/stats — your videos, stories and endings\n"
             "/payments — your payment history\n"
             "/language — change the language\n"
             "/privacy — what data I keep\n"
@@ -87,10 +89,6 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     "coming.stories": {
         "ru": "📖 Истории скоро будут здесь — мы дописываем последние главы. Загляните чуть позже!",
         "en": "📖 Stories are almost here — we're polishing the last chapters. Check back soon!",
-    },
-    "coming.kisscam": {
-        "ru": "💋 Kiss Cam скоро заработает. Мы настраиваем камеру на стадионе — совсем чуть-чуть!",
-        "en": "💋 Kiss Cam is coming soon. We're pointing the stadium camera — almost there!",
     },
     "premium.offers": {
         "ru": "⭐ <b>Storycam Премиум</b>\n\n{offers}\n\nВыберите, что купить и как оплатить:",
@@ -359,6 +357,253 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "support.when.today": {"ru": "сегодня в {time}", "en": "today at {time}"},
     "support.when.tomorrow": {"ru": "завтра в {time}", "en": "tomorrow at {time}"},
+    # --- Kiss Cam ------------------------------------------------------------------------------------------------
+    "kisscam.how": {
+        "ru": (
+            "💋 <b>Kiss Cam</b>\n\n"
+            "Как на стадионе: камера находит пару, на экране загорается сердце — и все ждут поцелуя.\n\n"
+            "Пришлите:\n"
+            "• <b>одно фото</b>, где видны лица обоих, или\n"
+            "• <b>два фото</b> — по одному человеку на каждом: альбомом или двумя сообщениями подряд "
+            "(в течение {minutes} мин).\n\n"
+            "Потом выберете видео: <b>Классика</b> (бесплатно каждый день) или <b>AI</b> (за кредиты)."
+        ),
+        "en": (
+            "💋 <b>Kiss Cam</b>\n\n"
+            "Just like at the stadium: the camera finds a couple, a heart lights up on the big screen, and everyone "
+            "waits for the kiss.\n\n"
+            "Send me:\n"
+            "• <b>one photo</b> with both faces in it, or\n"
+            "• <b>two photos</b>, one person in each: as an album, or two messages in a row "
+            "(within {minutes} min).\n\n"
+            "Then pick your video: <b>Classic</b> (free every day) or <b>AI</b> (paid in credits)."
+        ),
+    },
+    "kisscam.consent": {
+        "ru": (
+            "Прежде чем я возьму фото, подтвердите, пожалуйста:\n"
+            "• вам есть 18 лет;\n"
+            "• люди на фото согласны, чтобы из их снимков сделали видео с поцелуем.\n\n"
+            "Фото нужны только для видео и удаляются, как только оно готово."
+        ),
+        "en": (
+            "Before I take any photos, please confirm:\n"
+            "• you are 18 or older;\n"
+            "• the people in the photos agreed to a kissing video made from them.\n\n"
+            "Photos are used only for the video and deleted as soon as it is ready."
+        ),
+    },
+    "kisscam.consent_first": {
+        "ru": "Я ещё не сохранил это фото. Сначала подтвердите согласие ниже, а потом пришлите фото ещё раз.",
+        "en": "I haven't kept that photo. Please confirm below first, then send the photo again.",
+    },
+    "kisscam.consent.yes": {"ru": "✅ Мне 18+, все согласны", "en": "✅ I'm 18+ and they agreed"},
+    "kisscam.consent.no": {"ru": "Нет", "en": "No"},
+    "kisscam.consent_thanks": {
+        "ru": "Спасибо! Теперь пришлите одно фото пары или два фото — по человеку на каждом.",
+        "en": "Thank you! Now send one photo of the couple, or two photos with one person in each.",
+    },
+    "kisscam.consent_declined": {
+        "ru": "Хорошо, я ничего не сохранил. Если передумаете — /kisscam.",
+        "en": "All right, nothing was kept. If you change your mind: /kisscam.",
+    },
+    "kisscam.got_one": {
+        "ru": (
+            "📸 Фото получено. На нём должны быть видны лица обоих — "
+            "или пришлите в течение {minutes} мин второе фото, со вторым человеком.\n\nКакое видео сделаем?"
+        ),
+        "en": (
+            "📸 Got your photo. Both faces should be visible in it — or send a photo of the other person "
+            "within {minutes} min.\n\nWhich video shall we make?"
+        ),
+    },
+    "kisscam.got_two": {
+        "ru": "📸📸 Оба фото получены — по человеку на каждом.\n\nКакое видео сделаем?",
+        "en": "📸📸 Got both photos — one person in each.\n\nWhich video shall we make?",
+    },
+    "kisscam.provider.classic": {"ru": "🏟 Классика", "en": "🏟 Classic"},
+    "kisscam.provider.grok": {"ru": "✨ AI-видео", "en": "✨ AI video"},
+    "kisscam.style.stadium": {"ru": "🏟 Стадион", "en": "🏟 Stadium"},
+    "kisscam.style.romantic": {"ru": "🌹 Романтика", "en": "🌹 Romantic"},
+    "kisscam.style.cinematic": {"ru": "🎬 Кино", "en": "🎬 Cinematic"},
+    "kisscam.price.daily": {
+        "ru": "бесплатно, сегодня осталось {left} из {per_day}",
+        "en": "free, {left} of {per_day} left today",
+    },
+    "kisscam.price.free": {"ru": "бесплатно", "en": "free"},
+    "kisscam.price.trial": {"ru": "бесплатно — ваше пробное AI-видео", "en": "free — your trial AI video"},
+    "kisscam.price.included": {
+        "ru": "входит в Премиум, осталось {left} из {total} в этом периоде",
+        "en": "included in Premium, {left} of {total} left this period",
+    },
+    "kisscam.pick_style": {
+        "ru": "{provider}: {price}.\n\nВыберите стиль — ничего не спишется, пока видео не будет готово:",
+        "en": "{provider}: {price}.\n\nPick a style — nothing is charged until the video is ready:",
+    },
+    "kisscam.unaffordable": {
+        "ru": "{provider} стоит {credits}, а кредитов не хватает. Пополните баланс — или сделайте классическое видео.",
+        "en": "{provider} costs {credits} and you don't have enough credits. Top up — or make a Classic video.",
+    },
+    "kisscam.buy": {"ru": "💳 Купить кредиты", "en": "💳 Buy credits"},
+    "kisscam.classic_instead": {"ru": "🏟 Лучше классику", "en": "🏟 Classic instead"},
+    "kisscam.chosen": {"ru": "✅ {provider} · {style} — {price}", "en": "✅ {provider} · {style} — {price}"},
+    "kisscam.too_many": {
+        "ru": (
+            "У меня уже два фото — больше не нужно: Kiss Cam берёт одно фото пары или два фото по человеку. "
+            "Выберите видео выше или пришлите новые фото через пару минут."
+        ),
+        "en": (
+            "I already have two photos — that's all Kiss Cam takes: one photo of the couple, or two with one "
+            "person each. Pick your video above, or send new photos in a couple of minutes."
+        ),
+    },
+    "kisscam.not_a_photo": {
+        "ru": "Для Kiss Cam нужны фотографии (JPEG, PNG или WebP) — видео, стикеры и другие файлы не подойдут.",
+        "en": "Kiss Cam needs photos (JPEG, PNG or WebP) — videos, stickers and other files won't do.",
+    },
+    "kisscam.waiting": {
+        "ru": "Жду ваш выбор: нажмите кнопку под фото выше или пришлите второе фото. Начать заново — /kisscam.",
+        "en": "Waiting for your pick: tap a button above, or send the second photo. To start over: /kisscam.",
+    },
+    "kisscam.file_too_large": {
+        "ru": (
+            "Этот файл больше 20 МБ — Telegram не даёт ботам скачивать такие. "
+            "Пришлите его как фото (не файлом) или уменьшите."
+        ),
+        "en": (
+            "That file is over 20 MB — Telegram doesn't let bots download files that big. "
+            "Send it as a photo (not as a file), or make it smaller."
+        ),
+    },
+    "kisscam.stale": {
+        "ru": "Эти кнопки уже не работают. Пришлите фото заново — /kisscam подскажет как.",
+        "en": "These buttons no longer work. Send the photos again — /kisscam shows how.",
+    },
+    "kisscam.on_its_way": {
+        "ru": "Это видео уже снимается ✨ Оно придёт сюда само.",
+        "en": "This video is already on its way ✨ It will arrive right here.",
+    },
+    "kisscam.again_expired": {
+        "ru": "Фото этого видео уже удалены. Пришлите их ещё раз — и выберите другой стиль.",
+        "en": "The photos of this video are gone by now. Send them again and pick another style.",
+    },
+    "kisscam.unavailable": {
+        "ru": "Kiss Cam сейчас недоступен. Ваши фото ждут — нажмите кнопку ещё раз через минуту.",
+        "en": "Kiss Cam is unavailable right now. Your photos are waiting — tap the button again in a minute.",
+    },
+    "kisscam.prices_unavailable": {
+        "ru": "Не получается узнать цену прямо сейчас, поэтому ничего не запускаю. Попробуйте через минуту.",
+        "en": "I can't check the price right now, so I'm not starting anything. Please try again in a minute.",
+    },
+    "kisscam.progress.uploading": {"ru": "⏳ Передаю фото на камеру…", "en": "⏳ Handing your photos to the camera…"},
+    "kisscam.progress.queued": {
+        "ru": "🎟 В очереди: вы {position}-й. Видео придёт сюда само.",
+        "en": "🎟 In the queue: you're number {position}. The video will arrive right here.",
+    },
+    "kisscam.progress.queued_next": {
+        "ru": "🎟 В очереди — вы следующий. Видео придёт сюда само.",
+        "en": "🎟 In the queue — you're next. The video will arrive right here.",
+    },
+    "kisscam.progress.validating": {
+        "ru": "🔍 Проверяю фото и ищу лица…",
+        "en": "🔍 Checking the photos, finding faces…",
+    },
+    "kisscam.progress.generating": {"ru": "🎬 Снимаю видео… {percent}%", "en": "🎬 Making your video… {percent}%"},
+    "kisscam.progress.generating_plain": {"ru": "🎬 Снимаю видео…", "en": "🎬 Making your video…"},
+    "kisscam.progress.storing": {"ru": "💾 Почти готово…", "en": "💾 Almost there…"},
+    "kisscam.progress.sending": {"ru": "📤 Отправляю видео…", "en": "📤 Sending your video…"},
+    "kisscam.progress.done": {"ru": "✅ Готово — видео ниже.", "en": "✅ Done — your video is below."},
+    "kisscam.progress.reused": {
+        "ru": "✅ Такое видео уже было — отправляю его ещё раз, бесплатно.",
+        "en": "✅ You made this one before — here it is again, free of charge.",
+    },
+    "kisscam.failed": {"ru": "😕 Видео не получилось.\n\n{reason}", "en": "😕 The video didn't work out.\n\n{reason}"},
+    "kisscam.refunded": {"ru": "Кредит вернулся на ваш баланс.", "en": "Your credit has been returned."},
+    "kisscam.reason.not_an_image": {
+        "ru": "Файл не читается как фото. Пришлите снимок в JPEG, PNG или WebP.",
+        "en": "That file can't be read as a photo. Please send a JPEG, PNG or WebP picture.",
+    },
+    "kisscam.reason.animated": {
+        "ru": "Это анимация, а нужна обычная фотография. Пришлите неподвижный снимок.",
+        "en": "That's an animation — Kiss Cam needs a still photo. Please send a regular picture.",
+    },
+    "kisscam.reason.too_large": {
+        "ru": "Файл слишком большой. Пришлите его как фото (не файлом) — Telegram сам его уменьшит.",
+        "en": "The file is too big. Send it as a photo (not as a file) and Telegram will shrink it for you.",
+    },
+    "kisscam.reason.too_many_pixels": {
+        "ru": "У снимка слишком большое разрешение. Пришлите его как фото (не файлом) или уменьшите.",
+        "en": "The picture's resolution is too large. Send it as a photo (not as a file), or make it smaller.",
+    },
+    "kisscam.reason.too_small": {
+        "ru": "Снимок слишком маленький — на нём не разглядеть лица. Пришлите фото побольше.",
+        "en": "The picture is too small to make out faces. Please send a bigger photo.",
+    },
+    "kisscam.reason.no_face": {
+        "ru": "Я не нашёл на фото ни одного лица. Нужны лица анфас, хорошо освещённые и без очков от солнца.",
+        "en": "I couldn't find any face. Faces should look at the camera, be well lit, with no sunglasses.",
+    },
+    "kisscam.reason.one_face": {
+        "ru": "На фото только одно лицо. Пришлите фото, где видны оба, или второе фото со вторым человеком.",
+        "en": "There's only one face. Send a photo with both of you, or add a second photo of the other person.",
+    },
+    "kisscam.reason.too_many_faces": {
+        "ru": "На фото больше двух лиц. Kiss Cam снимает пару — пришлите фото, где только вы двое.",
+        "en": "There are more than two faces. Kiss Cam films a couple — send a photo with just the two of you.",
+    },
+    "kisscam.reason.faces_too_small": {
+        "ru": "Лица на фото слишком мелкие. Пришлите снимок поближе, где лица крупнее.",
+        "en": "The faces are too small. Please send a closer shot where the faces are bigger.",
+    },
+    "kisscam.reason.too_dark": {
+        "ru": "Фото слишком тёмное — лиц не разглядеть. Пришлите снимок при хорошем свете.",
+        "en": "The photo is too dark to make out faces. Please send one taken in good light.",
+    },
+    "kisscam.reason.moderation": {
+        "ru": "Сервис видео отказался работать с этими фото по своим правилам. Попробуйте другие снимки.",
+        "en": "The video service declined these photos under its content rules. Please try other photos.",
+    },
+    "kisscam.reason.provider_failed": {
+        "ru": "Сервис видео не справился вовремя. Это не ваша вина — попробуйте ещё раз чуть позже.",
+        "en": "The video service didn't finish in time. It's not your fault — please try again a little later.",
+    },
+    "kisscam.reason.insufficient_credits": {
+        "ru": "Не хватает кредитов на AI-видео. Пополните баланс в /premium — или выберите классику.",
+        "en": "Not enough credits for an AI video. Top up in /premium — or pick Classic.",
+    },
+    "kisscam.reason.rate_limited": {
+        "ru": "Вы сделали много видео за последний час. Передохните немного и попробуйте позже.",
+        "en": "You've made a lot of videos in the last hour. Take a short break and try again later.",
+    },
+    "kisscam.reason.busy": {
+        "ru": "Одно ваше видео уже снимается. Дождитесь его — и сразу сделаем следующее.",
+        "en": "One of your videos is already being made. Wait for it, then we'll make the next one.",
+    },
+    "kisscam.reason.internal": {
+        "ru": "Что-то сломалось на нашей стороне. Мы уже разбираемся — попробуйте ещё раз чуть позже.",
+        "en": "Something broke on our side. We're on it — please try again a little later.",
+    },
+    "kisscam.caption": {
+        "ru": "💋 Ваше Kiss Cam видео · {style}\n<i>Создано ИИ</i>",
+        "en": "💋 Your Kiss Cam video · {style}\n<i>AI-generated</i>",
+    },
+    "kisscam.again": {"ru": "🔁 Другой стиль", "en": "🔁 Another style"},
+    "kisscam.share": {"ru": "📤 Поделиться", "en": "📤 Share"},
+    "kisscam.share_text": {
+        "ru": "Смотри, какое видео мне сделал Kiss Cam 💋 Сделай своё:",
+        "en": "Look what Kiss Cam made for me 💋 Make your own:",
+    },
+    "stats": {
+        "ru": (
+            "📊 <b>Ваша статистика</b>\n\n"
+            "💋 Видео Kiss Cam: {videos}\n📖 Историй пройдено: {finished}\n🏁 Концовок найдено: {endings}"
+        ),
+        "en": (
+            "📊 <b>Your stats</b>\n\n"
+            "💋 Kiss Cam videos: {videos}\n📖 Stories finished: {finished}\n🏁 Endings found: {endings}"
+        ),
+    },
+    "stats.unknown": {"ru": "—", "en": "—"},
     "unknown": {
         "ru": "Я пока не понимаю свободный текст вне истории. Выберите, что хотите сделать:",
         "en": "I don't understand free text outside a story yet. Pick what you'd like to do:",
@@ -389,6 +634,7 @@ COMMANDS: Final[dict[Language, list[tuple[str, str]]]] = {
         ("kisscam", "Видео с поцелуем"),
         ("premium", "Подписка и кредиты"),
         ("balance", "Мой баланс"),
+        ("stats", "Моя статистика"),
         ("payments", "Мои платежи"),
         ("language", "Сменить язык"),
         ("help", "Помощь"),
@@ -402,6 +648,7 @@ COMMANDS: Final[dict[Language, list[tuple[str, str]]]] = {
         ("kisscam", "A kissing video"),
         ("premium", "Subscription and credits"),
         ("balance", "My balance"),
+        ("stats", "My stats"),
         ("payments", "My payments"),
         ("language", "Change the language"),
         ("help", "Help"),
@@ -410,6 +657,17 @@ COMMANDS: Final[dict[Language, list[tuple[str, str]]]] = {
         ("support", "Support"),
     ],
 }
+
+
+def credits_phrase(language: Language, count: int) -> str:
+    """ "1 credit", "3 credits"; "1 кредит", "3 кредита", "5 кредитов"."""
+    if language == "en":
+        return f"{count} credit" if count == 1 else f"{count} credits"
+    tens, ones = count % 100, count % 10
+    word = (
+        "кредит" if ones == 1 and tens != 11 else ("кредита" if 2 <= ones <= 4 and not 12 <= tens <= 14 else "кредитов")
+    )
+    return f"{count} {word}"
 
 
 def text(language: Language, key: str, **values: object) -> str:

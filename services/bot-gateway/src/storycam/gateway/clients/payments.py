@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from storycam.contracts.entitlements import Entitlements
 from storycam.contracts.payments import (
     Account,
+    ChargeKind,
     Checkout,
     CheckoutRequest,
     Offers,
@@ -18,6 +19,7 @@ from storycam.contracts.payments import (
     PaymentOutcome,
     PreCheckoutRequest,
     PreCheckoutVerdict,
+    Quote,
     RenewalChange,
     StarsPayment,
 )
@@ -86,6 +88,10 @@ class PaymentsClient:
 
     async def account(self, user_id: int) -> Account:
         return await self._get(f"/internal/v1/users/{user_id}/account", Account)
+
+    async def quote(self, user_id: int, kind: ChargeKind) -> Quote:
+        """What one more Kiss Cam video of ``kind`` would cost the user now; nothing is held."""
+        return await self._get(f"/internal/v1/users/{user_id}/quotes/{kind}", Quote)
 
     async def history(self, user_id: int, limit: int = 10) -> PaymentHistory:
         return await self._get(f"/internal/v1/users/{user_id}/payments", PaymentHistory, params={"limit": limit})

@@ -11,6 +11,7 @@ from storycam.contracts.stories import (
     ChooseChoice,
     FreeText,
     Language,
+    PlayerProgress,
     StartStory,
     StoryCatalogue,
     StoryReply,
@@ -54,6 +55,11 @@ class StoryClient:
 
     async def undo(self, user_id: int, slug: str, revision: int) -> StoryReply:
         return await self._play(user_id, slug, "undo", UndoStep(revision=revision))
+
+    async def progress(self, user_id: int) -> PlayerProgress:
+        """What the user played: stories finished and endings found (for /stats)."""
+        response = await self._request("GET", f"/internal/v1/users/{user_id}/progress")
+        return PlayerProgress.model_validate_json(response.content)
 
     async def media(self, path: str) -> bytes:
         """A picture, sound or clip the story service keeps (a path it gave in a StoryMedia)."""

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from storycam.contracts.events import Streams
 from storycam.contracts.users import UserErasureRequested
 from storycam.gateway.bot.texts import Language
+from storycam.gateway.kisscam import records as kisscam_records
 from storycam.gateway.users import repository
 from storycam.gateway.users.repository import User
 from storycam.kit.uow import UnitOfWork
@@ -75,7 +76,13 @@ async def forget_in_redis(redis: Redis, telegram_id: int) -> None:
     """What the gateway keeps about the user in Redis, beyond the conversation state (cleared by the handler) and
     the inbound limit (``ingress.throttle.forget``): their confirmation, the messages kept for editing in place, and
     the pacing window of their chat (numbers and times of the last messages sent there; lapses in seconds anyway)."""
-    keys = [_ticket_key(telegram_id)]
-    for pattern in (f"telegram:edit:{telegram_id}:*", f"*LIMITER/*/chat/{telegram_id}/*"):
+    keys = [_ticket_key(telegram_id), f"kisscam:collect:{telegram_id}"]
+    await kisscam_records.forget_user(redis, telegram_id)  # Kiss Cam's jobs: their photos' file ids
+    for pattern in (
+        f"telegram:edit:{telegram_id}:*",
+        f"*LIMITER/*/chat/{telegram_id}/*",
+        f"kisscam:launched:{telegram_id}:*",
+        f"kisscam:said:{telegram_id}:*",
+    ):
         keys += [key async for key in redis.scan_iter(match=pattern, count=1000)]
     await redis.delete(*keys)

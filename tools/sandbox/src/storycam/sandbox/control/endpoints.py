@@ -59,6 +59,7 @@ async def transcript(user_id: int, sandbox: SandboxDep) -> dict[str, Any]:
         "messages": [message.as_json() for message in chat.messages()],
         "paid_invoices": sorted(chat.paid_invoices),
         "reply_keyboard": chat.reply_keyboard,
+        "actions": chat.actions,
     }
 
 
@@ -91,6 +92,20 @@ async def send_photos(
     except TelegramError as error:
         raise Invalid("That file is not an image Telegram would take as a photo.") from error
     return {"messages": [message.as_json() for message in messages]}
+
+
+@router.post("/users/{user_id}/documents", status_code=status.HTTP_201_CREATED)
+async def send_document(
+    user_id: int,
+    sandbox: SandboxDep,
+    document: Annotated[UploadFile, File(description="any file, sent uncompressed")],
+    caption: Annotated[str | None, Form(max_length=1024)] = None,
+) -> dict[str, Any]:
+    """A file from the person, as Telegram delivers one sent "as a file": a ``document`` with its name and type."""
+    upload = Upload(await document.read(), document.filename, document.content_type)
+    return user_actions.send_document(
+        sandbox.primary_bot(), sandbox.people.get(user_id), upload, caption=caption or None
+    ).as_json()
 
 
 @router.post("/users/{user_id}/callbacks", status_code=status.HTTP_201_CREATED)
@@ -177,6 +192,14 @@ async def file(file_id: str, sandbox: SandboxDep) -> FileResponse:
     if stored is None:
         raise UnknownMessage(f"There is no file {file_id}.")
     return FileResponse(stored.local_path, media_type=stored.mime_type)
+
+
+@router.get("/files/{file_id}/calls")
+async def file_calls(file_id: str, sandbox: SandboxDep) -> dict[str, Any]:
+    """How often the bot asked for this file (``getFile``), refused or not."""
+    if sandbox.files.get(file_id) is None:
+        raise UnknownMessage(f"There is no file {file_id}.")
+    return {"file_id": file_id, "get_file": sandbox.files.get_file_calls(file_id)}
 
 
 @router.get("/users/{user_id}/events")

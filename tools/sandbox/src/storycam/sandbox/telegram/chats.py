@@ -21,6 +21,7 @@ class PrivateChat:
         self.blocked = False
         self.paid_invoices: set[int] = set()
         self.reply_keyboard: Json | None = None  # the bot's ReplyKeyboardMarkup the person sees, if any
+        self.actions: list[str] = []  # the chat actions ("upload_video"…) the bot showed, in order
         # Telegram's chat_instance is an opaque id shared by every callback query from this chat.
         self.instance = str(secrets.randbelow(10**18))
 

@@ -39,6 +39,7 @@ class FileStore:
         self._root = Path(self._directory.name)
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
+        self._get_file_calls: dict[str, int] = {}
 
     def save(self, data: bytes, kind: str, mime_type: str, file_name: str | None = None) -> StoredFile:
         number = len(self._by_path) + 1
@@ -72,6 +73,13 @@ class FileStore:
         )
         self._by_id[alias.file_id] = alias
         return alias
+
+    def asked_for(self, file_id: str) -> None:
+        """A bot called ``getFile`` for this id (refused or not): tests check a bot did not try to download."""
+        self._get_file_calls[file_id] = self._get_file_calls.get(file_id, 0) + 1
+
+    def get_file_calls(self, file_id: str) -> int:
+        return self._get_file_calls.get(file_id, 0)
 
     def get(self, file_id: str) -> StoredFile | None:
         return self._by_id.get(file_id)

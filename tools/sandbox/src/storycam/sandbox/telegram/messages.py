@@ -25,6 +25,7 @@ class Message:
     entities: list[Json] | None = None
     photo: list[Json] | None = None
     video: Json | None = None
+    document: Json | None = None
     caption: str | None = None
     caption_entities: list[Json] | None = None
     invoice: Json | None = None
@@ -35,7 +36,7 @@ class Message:
 
     @property
     def has_media(self) -> bool:
-        return self.photo is not None or self.video is not None
+        return self.photo is not None or self.video is not None or self.document is not None
 
     def as_json(self) -> Json:
         message: Json = {"message_id": self.message_id, "from": self.sender.as_user(), "chat": self.chat}

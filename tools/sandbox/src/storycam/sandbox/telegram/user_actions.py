@@ -9,7 +9,7 @@ from storycam.sandbox.telegram.bot import BotAccount
 from storycam.sandbox.telegram.callback_queries import CallbackQuery
 from storycam.sandbox.telegram.chats import PrivateChat
 from storycam.sandbox.telegram.formatting import command_entities
-from storycam.sandbox.telegram.media import Upload, store_photo
+from storycam.sandbox.telegram.media import Upload, image_mime_type, store_photo
 from storycam.sandbox.telegram.messages import Message, now
 from storycam.sandbox.telegram.refusals import Invalid, NotNow, UnknownMessage
 
@@ -56,6 +56,21 @@ def send_photos(
             message.caption = caption
         messages.append(send(bot, chat, message))
     return messages
+
+
+def send_document(bot: BotAccount, person: Account, upload: Upload, *, caption: str | None) -> Message:
+    """A file sent as a file (not compressed as a photo): any bytes, with the name and type the sender's app gave."""
+    if not upload.data:
+        raise Invalid("The file is empty.")
+    chat = open_chat(bot, person)
+    mime_type = upload.mime_type or image_mime_type(upload.data) or "application/octet-stream"
+    stored = bot.files.save(upload.data, "documents", mime_type, upload.file_name)
+    document: Json = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": stored.size}
+    if upload.file_name:
+        document["file_name"] = upload.file_name
+    document["mime_type"] = mime_type
+    message = Message(chat.next_message_id(), person, chat.as_chat, document=document, caption=caption)
+    return send(bot, chat, message)
 
 
 def tap_button(bot: BotAccount, person: Account, message_id: int, data: str) -> CallbackQuery:

@@ -115,6 +115,7 @@ async def get_file(call: MethodCall) -> Any:
     stored = call.bot.files.get(call.params.required_text("file_id"))
     if stored is None:
         raise BadRequest("invalid file_id")
+    call.bot.files.asked_for(stored.file_id)
     if stored.size > call.sandbox.config.max_download_bytes:
         raise BadRequest("file is too big")
     return stored.as_file()

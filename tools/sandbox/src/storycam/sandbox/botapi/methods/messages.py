@@ -92,6 +92,7 @@ async def send_chat_action(call: MethodCall) -> Any:
     if action not in CHAT_ACTIONS:
         raise BadRequest("wrong parameter action in request")
     chat = call.bot.reachable_chat(call.params.chat_id())
+    chat.actions.append(action)
     chat.publish({"type": "action", "action": action})
     return True
 

@@ -98,12 +98,25 @@ function serviceLine(message, view) {
   return null;
 }
 
+// A file sent as a file: its name and size, a link to download it.
+function documentCard(message) {
+  const doc = message.document;
+  const name = doc.file_name || "file";
+  const bytes = doc.file_size || 0;
+  const size = bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return el("a", { class: "document", href: api.fileUrl(doc.file_id), download: name, "aria-label": `File: ${name}` }, `📄 ${name} · ${size}`);
+}
+
 function content(bubble, members, grid, view) {
   const [first] = members;
   const last = members[members.length - 1];
   const captioned = members.find((m) => m.caption);
   if (first.invoice) {
     bubble.append(invoiceCard(first, view), metaLine(first, false));
+  } else if (first.document) {
+    bubble.append(documentCard(first));
+    if (first.caption) bubble.append(formatted(first.caption, first.caption_entities, view.onCommand));
+    bubble.append(metaLine(first, false));
   } else if (first.text !== undefined) {
     bubble.append(formatted(first.text, first.entities, view.onCommand));
     bubble.lastChild.append(metaLine(first, false));
