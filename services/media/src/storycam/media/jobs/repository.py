@@ -12,7 +12,7 @@ import asyncpg
 
 from storycam.contracts.media import FailureReason, JobState, KissCamProvider, KissCamStyle
 from storycam.contracts.payments import Charge
-from storycam.kit.db import Executor
+from storycam.kit.db import Connection, Executor
 
 TERMINAL: Final = ("done", "failed")
 # The column that records when a job entered each working state.
@@ -73,9 +73,21 @@ async def get(db: Executor, job_id: UUID, *, for_update: bool = False) -> Job | 
     return _job(await db.fetchrow(f"SELECT {_COLUMNS} FROM kisscam_jobs WHERE id = $1{lock}", job_id))  # noqa: S608
 
 
-async def insert_queued(db: Executor, job: NewJob) -> Job | None:
-    """The new job, queued; None when a job with this id exists already. Raises UniqueViolationError when the
-    user has an unfinished job (kisscam_jobs_one_running)."""
+class UnfinishedJobExists(Exception):
+    """The user has a job not yet done or failed (the kisscam_jobs_one_running index refused another)."""
+
+
+async def insert_queued(connection: Connection, job: NewJob) -> Job | None:
+    """The new job, queued; None when a job with this id exists already. Raises UnfinishedJobExists when the user
+    has an unfinished job. Inside a savepoint, so that refusal leaves the caller's transaction usable."""
+    try:
+        async with connection.transaction():
+            return await _insert_queued(connection, job)
+    except asyncpg.UniqueViolationError as exc:
+        raise UnfinishedJobExists() from exc
+
+
+async def _insert_queued(db: Executor, job: NewJob) -> Job | None:
     row = await db.fetchrow(
         f"""
         INSERT INTO kisscam_jobs (id, user_id, chat_id, provider, style, photo_keys, digest)

@@ -61,11 +61,9 @@ async def accept(
     reused = await _reuse(work, storage, rules, new)
     if reused is not None:
         return reused
-    # A savepoint: the one-running-job index may refuse the insert (a second request racing this one).
     try:
-        async with connection.transaction():
-            job = await repository.insert_queued(connection, new)
-    except asyncpg.UniqueViolationError:
+        job = await repository.insert_queued(connection, new)
+    except repository.UnfinishedJobExists:  # a second request racing this one
         raise Busy() from None
     if job is None:  # the same job_id, accepted by a request racing this one
         raced = await repository.get(connection, request.job_id)
