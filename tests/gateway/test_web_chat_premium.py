@@ -84,6 +84,13 @@ async def test_alice_buys_premium_with_stars_and_opens_the_premium_story(
         assert _long_english_date(account["premium_until"]) in until
         await page.screenshot(path=f"{SHOTS}-3-paid.png")
 
+        # The /balance in that message is a command she can tap, as in Telegram: it shows the subscription.
+        await news.get_by_role("link", name="/balance").click()
+        balance = messages.locator(".row", has_text="Your balance")
+        await expect(balance).to_contain_text(f"⭐ Premium until {_long_english_date(account['premium_until'])}")
+        await expect(balance).to_contain_text("🔁 Auto-renewal is on")
+        await page.screenshot(path=f"{SHOTS}-3-balance.png")
+
         # Exactly one purchase, and it succeeded: Premium for 300 Stars.
         new = [p for p in await _payments(platform, platform.alice) if p["purchase_id"] not in earlier]
         assert [(p["product_id"], p["provider"], p["status"], p["amount"]) for p in new] == [
@@ -124,7 +131,10 @@ async def test_a_free_player_buys_at_the_paywall_and_the_story_goes_on(
         await expect(messages.get_by_text(FIRST_SCENE)).to_have_count(0)
         await page.screenshot(path=f"{SHOTS}-5-paywall.png")
         await paywall.get_by_role("button").first.click()
-        await expect(messages.get_by_text("Pick what to buy and how to pay:")).to_be_visible(timeout=WAIT)
+        offers = messages.locator(".row", has_text="Pick what to buy and how to pay:")
+        await expect(offers).to_be_visible(timeout=WAIT)
+        # Only what unlocks the story is offered there: no credit pack for AI videos.
+        await expect(offers.get_by_role("button")).to_have_text(["⭐ Stars · Premium for 30 days · 300 ⭐"])
 
         await _subscribe_with_stars(page, messages, "6")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storycam.sandbox.telegram.errors import BadRequest
-from storycam.sandbox.telegram.formatting import command_entities, formatted
+from storycam.sandbox.telegram.formatting import command_entities, formatted, with_commands
 from storycam.sandbox.telegram.media_probe import image_size, video_info
 from tests.sandbox.media_files import mp4, png
 
@@ -52,6 +52,15 @@ def test_commands_in_what_a_person_types() -> None:
         {"offset": 18, "length": 18, "type": "bot_command"},
     ]
     assert command_entities("a/b and http://x/y") is None
+
+
+def test_commands_in_what_a_bot_sends_are_tappable_outside_its_own_entities() -> None:
+    text, entities = formatted("Thanks! See /balance, not <code>/help</code>.", "HTML", None)
+    assert with_commands(text, entities) == [
+        {"offset": 12, "length": 8, "type": "bot_command"},
+        {"offset": 26, "length": 5, "type": "code"},
+    ]
+    assert with_commands("no commands here", None) is None
 
 
 def test_media_sizes_are_read_from_headers() -> None:

@@ -129,3 +129,16 @@ def command_entities(text: str) -> list[Json] | None:
         for match in BOT_COMMAND.finditer(text)
     ]
     return entities or None
+
+
+def with_commands(text: str, entities: list[Json] | None) -> list[Json] | None:
+    """A bot's message as Telegram stores it: besides the bot's own entities, each ``/command`` in its text is a
+    ``bot_command`` (a tap sends it), unless it lies inside one of the bot's entities (code, a link...)."""
+    taken = [(e["offset"], e["offset"] + e["length"]) for e in entities or []]
+    found = [
+        command
+        for command in command_entities(text) or []
+        if not any(start < command["offset"] + command["length"] and command["offset"] < end for start, end in taken)
+    ]
+    merged = sorted([*(entities or []), *found], key=lambda entity: (entity["offset"], -entity["length"]))
+    return merged or None

@@ -29,6 +29,8 @@ async def show_offers(
         await bot.send_message(chat_id, text(language, "premium.unavailable"))
         return
     sale = on_sale(offers, product) or (on_sale(offers) if product else [])
+    if story:  # from a story's paywall: only what unlocks it, so nobody buys a credit pack there in vain
+        sale = [(offer, prices) for offer, prices in sale if offer.premium_days > 0]
     if not sale:
         await bot.send_message(chat_id, text(language, "premium.none"))
         return

@@ -7,7 +7,7 @@ from typing import Any
 from storycam.sandbox.botapi.calls import MethodCall
 from storycam.sandbox.telegram.chats import PrivateChat
 from storycam.sandbox.telegram.errors import BadRequest
-from storycam.sandbox.telegram.formatting import formatted, utf16_length
+from storycam.sandbox.telegram.formatting import formatted, utf16_length, with_commands
 from storycam.sandbox.telegram.markup import Markup, parse_markup
 from storycam.sandbox.telegram.messages import Message
 
@@ -22,7 +22,7 @@ def message_text(call: MethodCall) -> tuple[str, list[Any] | None]:
         raise BadRequest("message text is empty")
     if utf16_length(text) > MAX_TEXT:
         raise BadRequest("message is too long")
-    return text, entities
+    return text, with_commands(text, entities)
 
 
 def caption(call: MethodCall, item: dict[str, Any] | None = None) -> tuple[str | None, list[Any] | None]:
@@ -32,7 +32,7 @@ def caption(call: MethodCall, item: dict[str, Any] | None = None) -> tuple[str |
     text, found = formatted(str(source.get("caption") or ""), source.get("parse_mode"), entities)
     if utf16_length(text) > MAX_CAPTION:
         raise BadRequest("message caption is too long")
-    return text or None, found
+    return text or None, with_commands(text, found)
 
 
 def markup(call: MethodCall) -> Markup:
