@@ -26,9 +26,7 @@ def test_without_keys_both_providers_are_emulated_and_offered() -> None:
     assert flags[flags.index("--yookassa-secret-key") + 1] == env["YOOKASSA_SECRET_KEY"]
     assert flags[flags.index("--yoomoney-notification-secret") + 1] == env["YOOMONEY_NOTIFICATION_SECRET"]
 
-    settings = PaymentsSettings.model_validate(
-        {key.lower(): value for key, value in env.items()}
-    )
+    settings = PaymentsSettings.model_validate({key.lower(): value for key, value in env.items()})
     assert settings.enabled_providers == {Provider.STARS, Provider.YOOKASSA, Provider.YOOMONEY}
 
 
