@@ -96,7 +96,8 @@ async def test_an_inky_story_plays_formatted_to_its_endings_and_follows_the_auth
             beach = await _tap(platform, alice, again, "Walk along the shore", "The tide is out")
             fog = await _tap(platform, alice, beach, "Follow them", "The fog closes")
             assert '<span class="whisper">very softly</span>' in fog["text"], "unknown markup is shown as text"
-            assert not fog.get("entities")
+            # No formatting (a "/span" may read as a command, as Telegram marks any /word a bot sends).
+            assert not [e for e in fog.get("entities") or [] if e["type"] != "bot_command"]
             await platform.wait_for_bot(alice, 1, where=lambda m: "Endings found: 2 of 2" in m.get("text", ""))
     finally:
         await pool.close()
