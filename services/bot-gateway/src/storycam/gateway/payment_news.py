@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Annotated, Any, get_args
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,8 +29,7 @@ from storycam.gateway.bot.routers.stories import play_step
 from storycam.gateway.bot.texts import Language
 from storycam.gateway.clients.payments import PaymentsClient, PaymentsRefused, PaymentsUnavailable
 from storycam.gateway.clients.stories import StoryClient
-from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
-from storycam.gateway.outbound.undeliverable import is_undeliverable
+from storycam.gateway.outbound.telling import telling
 from storycam.gateway.users import service as users
 from storycam.kit.bus import Delivery, Subscription
 from storycam.kit.logging import get_logger
@@ -75,18 +73,10 @@ class PaymentNews:
         self._fsm = fsm
 
     async def __call__(self, event: PaymentsEvent, _: Delivery, work: UnitOfWork) -> None:
-        token = CURRENT_HANDLING.set(Handling(key=f"payments-event:{event.event_id}"))
-        try:
+        async with telling(self._state.db, f"payments-event:{event.event_id}", event.user_id):
             language = await users.language(self._state.db, event.user_id)
             await self._tell(event, language)
             log.info("payments.news_told", type=event.type, event_id=event.event_id)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            if not is_undeliverable(exc):
-                raise
-            log.info("telegram.undeliverable", chat_id=event.user_id, reason=exc.message)
-            await users.mark_unreachable(self._state.db, event.user_id, exc.message)
-        finally:
-            CURRENT_HANDLING.reset(token)
 
     async def _tell(self, event: PaymentsEvent, language: Language) -> None:
         chat_id = event.user_id  # a private chat's id is its person's

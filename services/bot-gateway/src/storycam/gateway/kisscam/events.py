@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from pydantic import Field
 
 from storycam.contracts.events import Streams
@@ -23,8 +22,7 @@ from storycam.gateway.kisscam.clips import send_clip
 from storycam.gateway.kisscam.records import rank
 from storycam.gateway.kisscam.service import KissCam
 from storycam.gateway.outbound.files import TelegramFiles
-from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
-from storycam.gateway.outbound.undeliverable import is_undeliverable
+from storycam.gateway.outbound.telling import telling
 from storycam.gateway.users import service as users
 from storycam.kit.bus import Delivery, Subscription
 from storycam.kit.logging import get_logger
@@ -46,8 +44,7 @@ class MediaEventHandler:
         self._kisscam = kisscam
 
     async def __call__(self, event: MediaEvent, _: Delivery, work: UnitOfWork) -> None:
-        token = CURRENT_HANDLING.set(Handling(key=f"media:{event.event_id}"))
-        try:
+        async with telling(self._state.db, f"media:{event.event_id}", event.chat_id):
             language = await users.language(self._state.db, event.user_id)
             if isinstance(event, JobProgress):
                 await self._progress(event, language)
@@ -55,13 +52,6 @@ class MediaEventHandler:
                 await self._done(event, language)
             else:
                 await self._failed(event, language)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            if not is_undeliverable(exc):
-                raise
-            log.info("telegram.undeliverable", chat_id=event.chat_id, reason=exc.message)
-            await users.mark_unreachable(self._state.db, event.chat_id, exc.message)
-        finally:
-            CURRENT_HANDLING.reset(token)
 
     async def _progress(self, event: JobProgress, language: Language) -> None:
         at = rank(event.state, queue_position=event.queue_position, percent=event.percent)
