@@ -15,7 +15,7 @@ from tests.gateway.live import Platform, live_platform
 pytestmark = pytest.mark.slow
 
 SHOTS = "/tmp/web-chat-premium"  # noqa: S108 - a fixed place to look at the pages after the test
-WAIT = 15_000  # ms: a page waits for the whole platform (gateway, payments, story) on a shared machine
+WAIT = 30_000  # ms: a page waits for the whole platform (gateway, payments, story) on a shared machine
 FIRST_SCENE = "The supply boat noses against the landing stage"
 FIRST_CHOICE = "Ask what he thinks happened to Orla"
 
