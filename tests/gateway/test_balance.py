@@ -114,7 +114,7 @@ async def test_stars_auto_renewal_is_cancelled_through_telegram_then_payments(
 async def _subscribe(platform: Platform, person: int) -> str:
     """Alice subscribes with Stars through the emulator's invoice link; the charge Telegram renews."""
     [offers] = await platform.answer(person, "/premium")
-    await platform.tap(person, offers["message_id"], buttons(offers)["⭐ Stars · Premium for 30 days · 250 ⭐"])
+    await platform.tap(person, offers["message_id"], buttons(offers)["Stars · Premium for 30 days · 250 ⭐"])
     [link] = await platform.wait_for_bot(person, 1, where=lambda m: "every 30 days" in str(m.get("text")))
     [[button]] = link["reply_markup"]["inline_keyboard"]
     paid = await platform.control.post(f"/sandbox/users/{person}/invoice-links", json={"url": button["url"]})

@@ -39,3 +39,22 @@ async def test_slow_down_is_said_in_the_language_the_user_chose(
     slow = [m for m in replies if "перевести дух" in m["text"]]
     assert len(slow) == 1, [m["text"] for m in replies]
     assert len(replies) == 4, [m["text"] for m in replies]  # chooser, "done", one answered, one "slow down"
+
+
+async def test_a_tap_over_the_limit_stops_its_spinner_with_a_note(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    note = "Not so fast! Give me a few seconds, then tap again."
+    async with live_platform(database_url, redis_url, user_updates_per_window=3, user_window_seconds=60) as platform:
+        await platform.say(platform.alice, "/language")  # 1 of 3
+        chooser = (await platform.wait_for_bot(platform.alice, 1))[-1]
+        english = buttons(chooser)["🇬🇧 English"]
+        taps = [await platform.tap(platform.alice, chooser["message_id"], english) for _ in range(4)]  # 2, 3, over
+        await until(lambda: platform.handled_everything(redis))
+        answers = [(await platform.control.get(f"/sandbox/callbacks/{tap}")).json() for tap in taps]
+        replies = await platform.bot_messages(platform.alice)
+    assert all(a["answered"] for a in answers), answers  # no button left spinning
+    notes = [(a["answer"] or {}).get("text") for a in answers]
+    assert note not in notes[:2], notes
+    assert notes[2:] == [note, note], notes
+    assert not [m for m in replies if "catch my breath" in m["text"]]  # a note on the button, not a message

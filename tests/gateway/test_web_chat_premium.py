@@ -35,7 +35,7 @@ async def _send(page: Page, text: str) -> None:
 
 async def _subscribe_with_stars(page: Page, messages: Locator, shot: str) -> None:
     """From the offers on the page: Premium with Stars, then the pay dialog the invoice link opens."""
-    await messages.get_by_role("button", name="⭐ Stars · Premium for 30 days · 300 ⭐").last.click()
+    await messages.get_by_role("button", name="Stars · Premium for 30 days · 300 ⭐").last.click()
     pay = messages.get_by_text("300 ⭐ every 30 days, renews by itself. Cancel any time: /balance")
     await expect(pay).to_be_visible(timeout=WAIT)
     await messages.get_by_role("link", name="⭐ Subscribe for 300 ⭐").click()
@@ -134,7 +134,7 @@ async def test_a_free_player_buys_at_the_paywall_and_the_story_goes_on(
         offers = messages.locator(".row", has_text="Pick what to buy and how to pay:")
         await expect(offers).to_be_visible(timeout=WAIT)
         # Only what unlocks the story is offered there: no credit pack for AI videos.
-        await expect(offers.get_by_role("button")).to_have_text(["⭐ Stars · Premium for 30 days · 300 ⭐"])
+        await expect(offers.get_by_role("button")).to_have_text(["Stars · Premium for 30 days · 300 ⭐"])
 
         await _subscribe_with_stars(page, messages, "6")
 

@@ -45,7 +45,10 @@ def offers_keyboard(sale: list[tuple[Offer, list[OfferPrice]]], language: Langua
     for offer, prices in sale:
         title = getattr(offer.title, language)
         for offered in prices:
-            label = f"{text(language, f'provider.{offered.provider}')} · {title} · "
+            way = text(language, f"provider.{offered.provider}")
+            if offered.currency == "XTR":  # the price already ends in ⭐: said once
+                way = way.removeprefix("⭐ ")
+            label = f"{way} · {title} · "
             label = _shorten(label, price(offered.amount, offered.currency, language))
             data = Buy(product=offer.product_id, provider=offered.provider, story=story)
             if story and not fits(data):  # a long product id: the purchase still works, the story is not resumed

@@ -620,6 +620,10 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "Ого, сколько сообщений! Дайте мне пару секунд перевести дух — отвечу на следующее.",
         "en": "Whoa, that's a lot of messages! Give me a few seconds to catch my breath — I'll answer the next one.",
     },
+    "slow_down.tap": {
+        "ru": "Не так быстро! Дайте мне пару секунд — и нажмите ещё раз.",
+        "en": "Not so fast! Give me a few seconds, then tap again.",
+    },
     "error.generic": {
         "ru": "Что-то пошло не так на нашей стороне. Мы уже разбираемся — попробуйте ещё раз чуть позже.",
         "en": "Something went wrong on our side. We're on it — please try again a little later.",

@@ -18,7 +18,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from prometheus_client import Counter
 from redis.asyncio import Redis
 
-from storycam.gateway.bot.texts import language_of, text
+from storycam.gateway.bot.texts import Language, language_of, text
 from storycam.gateway.ingress.journal import chat_of, sender_of
 from storycam.gateway.ingress.workers import Admission
 from storycam.gateway.users import service as users
@@ -55,6 +55,8 @@ class InboundThrottle:
         if await self._limiter.hit(self._item, "inbound", str(user_id)):
             return Admission.HANDLE
         THROTTLED.inc()
+        if isinstance(update.get("callback_query"), Mapping):
+            return Admission.BRUSH_OFF  # a tap is answered in any case, or its button spins on
         warned = await self._redis.set(warned_key(user_id), "1", nx=True, ex=self._seconds)
         return Admission.SLOW_DOWN if warned and chat_of(update) is not None else Admission.DROP
 
@@ -62,11 +64,21 @@ class InboundThrottle:
         found, chat = sender_of(update), chat_of(update)
         if found is None or chat is None:
             return
-        sender = found[1]
         # Once per window, so the user's own choice of language is worth a query here.
+        await self._bot.send_message(chat, text(await self._language(found[1]), "slow_down"))
+
+    async def brush_off(self, update: dict[str, Any]) -> None:
+        """A tap over the limit: a short note where the tap was (no message in the chat), so the button stops
+        spinning and the user knows why nothing happened."""
+        found = sender_of(update)
+        query_id = update["callback_query"].get("id")
+        if found is None or not isinstance(query_id, str):
+            return
+        await self._bot.answer_callback_query(query_id, text=text(await self._language(found[1]), "slow_down.tap"))
+
+    async def _language(self, sender: Mapping[str, Any]) -> Language:
         chosen = await users.chosen_language(self._state.db, int(sender["id"]))
-        language = language_of(chosen or _text_or_none(sender.get("language_code")))
-        await self._bot.send_message(chat, text(language, "slow_down"))
+        return language_of(chosen or _text_or_none(sender.get("language_code")))
 
 
 async def forget(redis: Redis, user_id: int) -> None:

@@ -59,6 +59,7 @@ class Admission(enum.Enum):
     HANDLE = "handle"
     SLOW_DOWN = "slow_down"  # over the user's limit: tell them once, handle nothing
     DROP = "drop"  # over the limit and already told
+    BRUSH_OFF = "brush_off"  # a button tap over the limit: its spinner stopped with a short note, nothing handled
 
 
 class Doorkeeper(Protocol):
@@ -67,6 +68,8 @@ class Doorkeeper(Protocol):
     async def admit(self, update: dict[str, Any]) -> Admission: ...
 
     async def slow_down(self, update: dict[str, Any]) -> None: ...
+
+    async def brush_off(self, update: dict[str, Any]) -> None: ...
 
 
 class UpdateWorkers:
@@ -193,7 +196,10 @@ class UpdateWorkers:
             if job.admission is Admission.HANDLE:
                 return await self._handle_traced(job.update, entry)
             if self._doorkeeper is not None:
-                await self._doorkeeper.slow_down(job.update)
+                if job.admission is Admission.BRUSH_OFF:
+                    await self._doorkeeper.brush_off(job.update)
+                else:
+                    await self._doorkeeper.slow_down(job.update)
             return None
 
         async def lease_held() -> None:
@@ -230,7 +236,10 @@ class _Job:
 
     @property
     def lane(self) -> int | str:
-        chat = chat_of(self.update) if self.update is not None and not self.urgent else None
+        """The chat's lane; a lane of its own for what waits for nothing the chat did before (a pre-checkout, a
+        throttled tap whose spinner should stop now, not after the chat's queue)."""
+        alone = self.urgent or self.admission is Admission.BRUSH_OFF
+        chat = chat_of(self.update) if self.update is not None and not alone else None
         return chat if chat is not None else self.entry.id
 
 
