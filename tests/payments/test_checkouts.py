@@ -175,3 +175,21 @@ async def test_payment_history_is_newest_first_and_limited(service: Service) -> 
     )
     assert latest["title"]["en"] == "20 AI videos"
     assert (await service.internal.get(f"/internal/v1/users/{user}/payments", params={"limit": 0})).status_code == 422
+
+
+async def test_a_checkout_left_unpaid_for_a_day_leaves_the_history_until_it_is_paid(service: Service) -> None:
+    user = new_user()
+    walked_away, paid_late, fresh = [
+        (await service.checkout(user, product, "stars")).json()["purchase_id"]
+        for product in ("premium-month", "ai-videos-5", "ai-videos-20")
+    ]
+    await service.pool.execute(
+        "UPDATE purchases SET created_at = now() - interval '25 hours' WHERE id = ANY($1::uuid[])",
+        [walked_away, paid_late],
+    )
+    await service.pool.execute("UPDATE purchases SET status = 'succeeded' WHERE id = $1", paid_late)
+
+    history = (await service.internal.get(f"/internal/v1/users/{user}/payments")).json()
+
+    assert [p["purchase_id"] for p in history["payments"]] == [fresh, paid_late]
+    assert await service.pool.fetchval("SELECT status FROM purchases WHERE id = $1", walked_away) == "pending"

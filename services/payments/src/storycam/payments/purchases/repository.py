@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -22,6 +22,7 @@ _COLUMNS = (
     " chat_id, language, resume, checkout_key, confirmation_url, renewal_of, refunded_amount, credits_taken,"
     " credits_shortfall"
 )
+UNPAID_SHOWN = timedelta(days=1)  # how long an unpaid checkout is listed in the user's payments
 
 
 @dataclass(frozen=True)
@@ -207,12 +208,18 @@ async def move(
     return _purchase(row) if row else None
 
 
-async def recent(db: Executor, user_id: int, limit: int = 10) -> list[Purchase]:
-    """The user's latest purchases, newest first (``/payments``)."""
+async def recent(
+    db: Executor, user_id: int, limit: int = 10, *, unpaid_for: timedelta = UNPAID_SHOWN
+) -> list[Purchase]:
+    """The user's latest purchases, newest first (``/payments``). A checkout still unpaid after ``unpaid_for`` is
+    one the user walked away from (an invoice never paid, a wallet page closed): not a payment worth a line. It
+    stays on record, and shows again if it is paid after all."""
     rows = await db.fetch(
-        f"SELECT {_COLUMNS} FROM purchases WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2",  # noqa: S608
+        f"SELECT {_COLUMNS} FROM purchases WHERE user_id = $1 "  # noqa: S608
+        "AND (status <> 'pending' OR created_at > now() - $3::interval) ORDER BY created_at DESC, id LIMIT $2",
         user_id,
         limit,
+        unpaid_for,
     )
     return [_purchase(row) for row in rows]
 
