@@ -8,11 +8,13 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from cryptography.fernet import Fernet
 
 from storycam.contracts.payments import ChargeKind, ChargeRequest
 from storycam.payments.catalogue.models import Grants
 from storycam.payments.charges import service as charges
 from storycam.payments.charges.policy import ChargePolicy
+from storycam.payments.charges.trial_marks import mark_keys
 from storycam.payments.ledger import service as ledger
 from storycam.payments.money import Currency, Money
 from storycam.payments.purchases import repository as purchases
@@ -25,6 +27,7 @@ POLICY = ChargePolicy(
     ai_trial=True,
     timezone=ZoneInfo("Europe/Moscow"),
     ttl=timedelta(minutes=30),
+    trial_mark_keys=mark_keys([Fernet.generate_key().decode()]),
 )
 
 

@@ -3,17 +3,22 @@ unlinked from the Telegram id; the append-only rule still holds for everything e
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import asyncpg
 import pytest
+from cryptography.fernet import Fernet
 
 from storycam.contracts.users import UserErasureRequested
 from storycam.kit.uow import unit_of_work
+from storycam.payments.charges import service as charges
+from storycam.payments.charges import trial_marks
+from storycam.payments.charges.trial_marks import mark_keys
 from storycam.payments.ledger import service as ledger
 from storycam.payments.subscriptions.erasure import erase_user
-from tests.payments.charging import charge, fund, paid_period
+from tests.payments.charging import POLICY, charge, fund, paid_period
 from tests.story.support import new_user
 
 
@@ -21,7 +26,7 @@ async def _erase(pool: asyncpg.Pool, user: int) -> None:
     # What the payments.erasure consumer runs, in the unit of work the kit opens around it.
     request = UserErasureRequested(request_id=uuid4(), user_id=user, requested_at=datetime.now(UTC))
     async with unit_of_work(pool) as work:
-        await erase_user(request, work)
+        await erase_user(request, work, POLICY)
 
 
 async def test_erasure_deletes_holds_and_charges_and_unlinks_paid_grants(payments_pool: asyncpg.Pool) -> None:
@@ -90,3 +95,29 @@ async def test_an_erasure_redelivered_changes_nothing_more(payments_pool: asyncp
     await _erase(payments_pool, user)
     await _erase(payments_pool, user)
     assert await payments_pool.fetchval("SELECT count(*) FROM charges WHERE user_id = $1", user) == 0
+
+
+async def test_a_trial_used_outlives_the_erasure_as_a_mark_and_nothing_else(payments_pool: asyncpg.Pool) -> None:
+    user, neighbour = new_user(), new_user()
+    assert await charge(payments_pool, user, "kisscam.ai", f"trial-{uuid4()}") == "ai_trial"
+    await _erase(payments_pool, user)
+    await _erase(payments_pool, neighbour)  # never had a trial: leaves no mark
+
+    # Back after /delete_me: everything else is new, but not the free AI video.
+    allowances = await charges.allowances(payments_pool, user, POLICY)
+    assert not allowances.ai_trial_left
+    assert (await charges.quote(payments_pool, user, "kisscam.ai", POLICY)).source is None
+    assert (await charges.quote(payments_pool, neighbour, "kisscam.ai", POLICY)).source == "ai_trial"
+    # The mark is a keyed digest: neither the id nor its plain hash, which anyone could compute.
+    plain = [str(user).encode(), hashlib.sha256(str(user).encode()).digest()]
+    assert await payments_pool.fetchval("SELECT count(*) FROM trial_marks WHERE mark = ANY($1::bytea[])", plain) == 0
+    assert await trial_marks.marked(payments_pool, POLICY.trial_mark_keys, user)
+    assert not await trial_marks.marked(payments_pool, POLICY.trial_mark_keys, neighbour)
+
+
+async def test_a_mark_made_under_an_older_key_still_counts_after_a_rotation(payments_pool: asyncpg.Pool) -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    user = new_user()
+    await trial_marks.mark(payments_pool, mark_keys([old]), user)
+    assert await trial_marks.marked(payments_pool, mark_keys([new, old]), user)
+    assert not await trial_marks.marked(payments_pool, mark_keys([new]), user)  # the old key dropped: forgotten

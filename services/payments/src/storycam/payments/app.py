@@ -47,7 +47,7 @@ async def payments_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[Non
         sealer=Sealer.from_settings(settings),
     )
     app.state.payments = payments
-    state.consumers.add(erasure_subscription(state))
+    state.consumers.add(erasure_subscription(state, app.state.charge_policy))
     jobs = periodic_jobs(state, settings, app.state.catalogue)
     if payments.yookassa is not None:
         jobs.append(

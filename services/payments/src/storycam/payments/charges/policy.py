@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from storycam.contracts.payments import ChargeKind
+from storycam.payments.charges.trial_marks import mark_keys
 from storycam.payments.settings import PaymentsSettings
 
 # A subscription's AI videos are "per 30 days": a longer period (support's 90 days) has one allowance per slice.
@@ -22,6 +23,7 @@ class ChargePolicy:
     ai_trial: bool
     timezone: ZoneInfo
     ttl: timedelta
+    trial_mark_keys: tuple[bytes, ...] = ()  # none: no trial outlives an erasure (charges/trial_marks.py)
 
     @classmethod
     def from_settings(cls, settings: PaymentsSettings) -> ChargePolicy:
@@ -32,6 +34,7 @@ class ChargePolicy:
             ai_trial=settings.kisscam_ai_trial,
             timezone=ZoneInfo(settings.allowance_timezone),
             ttl=timedelta(seconds=settings.credit_hold_ttl_seconds),
+            trial_mark_keys=mark_keys(settings.encryption_keys),
         )
 
     def credits_for(self, kind: ChargeKind) -> int:

@@ -27,7 +27,7 @@ from storycam.contracts.payments import (
 from storycam.kit.db import Connection, Executor
 from storycam.kit.errors import Conflict, NotFound
 from storycam.kit.logging import get_logger
-from storycam.payments.charges import repository
+from storycam.payments.charges import repository, trial_marks
 from storycam.payments.charges.policy import TRIAL_WINDOW, ChargePolicy, period_window
 from storycam.payments.ledger import service as ledger
 from storycam.payments.ledger.service import InsufficientCredits
@@ -73,7 +73,7 @@ async def _free_source(
         if policy.classic_per_day and await repository.uses(db, user_id, day) < policy.classic_per_day:
             return Payer("daily_allowance", 0, day)
         return None
-    if policy.ai_trial and await repository.uses(db, user_id, TRIAL_WINDOW) == 0:
+    if await _trial_left(db, user_id, policy):
         return Payer("ai_trial", 0, TRIAL_WINDOW)
     period = await repository.current_period(db, user_id, now)
     if period is not None and period.ai_videos > 0:
@@ -191,7 +191,7 @@ async def allowances(db: Executor, user_id: int, policy: ChargePolicy, *, now: d
     """What the user has left for free now: today's classic clips, the AI trial, the period's AI videos."""
     now = now or datetime.now(UTC)
     used_today = await repository.uses(db, user_id, policy.day_window(now))
-    trial_left = policy.ai_trial and await repository.uses(db, user_id, TRIAL_WINDOW) == 0
+    trial_left = await _trial_left(db, user_id, policy)
     period = await repository.current_period(db, user_id, now)
     in_period = period.ai_videos if period else 0
     used_in_period = 0
@@ -208,6 +208,15 @@ async def allowances(db: Executor, user_id: int, policy: ChargePolicy, *, now: d
     )
 
 
-async def erase(connection: Connection, user_id: int) -> int:
-    """``/delete_me``: the user's charges go (their credit holds go with the ledger's erasure)."""
+async def _trial_left(db: Executor, user_id: int, policy: ChargePolicy) -> bool:
+    if not policy.ai_trial or await repository.uses(db, user_id, TRIAL_WINDOW):
+        return False
+    return not await trial_marks.marked(db, policy.trial_mark_keys, user_id)
+
+
+async def erase(connection: Connection, user_id: int, policy: ChargePolicy) -> int:
+    """``/delete_me``: the user's charges go (their credit holds go with the ledger's erasure); a trial used is
+    remembered as a keyed digest only, so coming back is not another free AI video."""
+    if await repository.uses(connection, user_id, TRIAL_WINDOW):
+        await trial_marks.mark(connection, policy.trial_mark_keys, user_id)
     return await repository.delete_for_user(connection, user_id)

@@ -11,6 +11,7 @@ from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
 from storycam.kit.uow import UnitOfWork
 from storycam.payments.charges import service as charges
+from storycam.payments.charges.policy import ChargePolicy
 from storycam.payments.ledger import service as ledger
 from storycam.payments.purchases.erasure import erase_purchases
 from storycam.payments.subscriptions import service
@@ -18,11 +19,11 @@ from storycam.payments.subscriptions import service
 log = get_logger(__name__)
 
 
-async def erase_user(event: UserErasureRequested, work: UnitOfWork) -> None:
+async def erase_user(event: UserErasureRequested, work: UnitOfWork, policy: ChargePolicy) -> None:
     deleted = await service.erase(work, event.user_id)
     # Charges and the ledger (docs/credits.md): kept grants a purchase paid for are unlinked, the rest deleted.
     connection = await work.connection()
-    charges_deleted = await charges.erase(connection, event.user_id)
+    charges_deleted = await charges.erase(connection, event.user_id, policy)
     entries_deleted, entries_unlinked = await ledger.erase(connection, event.user_id)
     purchases_unlinked = await erase_purchases(work, event.user_id)
     log.info(
@@ -36,5 +37,5 @@ async def erase_user(event: UserErasureRequested, work: UnitOfWork) -> None:
     )
 
 
-def erasure_subscription(state: ServiceState) -> Subscription[UserErasureRequested]:
-    return erasure_group(state, erase_user)
+def erasure_subscription(state: ServiceState, policy: ChargePolicy) -> Subscription[UserErasureRequested]:
+    return erasure_group(state, lambda event, work: erase_user(event, work, policy))
