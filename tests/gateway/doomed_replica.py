@@ -20,7 +20,7 @@ async def main(redis_url: str, partitions: int) -> None:
     configure_logging("doomed-replica", fmt="console")  # stderr; stdout is the test's channel
     redis: Redis = Redis.from_url(redis_url)
 
-    async def handle(update: dict[str, Any]) -> None:
+    async def handle(update: dict[str, Any], *, fresh: bool = False) -> None:
         await asyncio.sleep(0.01)
         message = update["message"]
         await redis.rpush("test:handled", json.dumps([message["chat"]["id"], int(message["text"])]))

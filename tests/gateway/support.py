@@ -45,7 +45,7 @@ class Recorder:
         self.count = 0
         self._delay = delay
 
-    async def __call__(self, update: dict[str, Any]) -> None:
+    async def __call__(self, update: dict[str, Any], *, fresh: bool = False) -> None:
         if self._delay:
             await asyncio.sleep(self._delay)
         chat = update["message"]["chat"]["id"]

@@ -32,7 +32,7 @@ async def test_a_pre_checkout_is_handled_while_its_chat_is_still_busy(redis: Red
     release = asyncio.Event()
     handled: list[str] = []
 
-    async def handler(update: dict[str, Any]) -> None:
+    async def handler(update: dict[str, Any], *, fresh: bool = False) -> None:
         if "message" in update:
             await release.wait()  # the chat's earlier update, slow
             handled.append("message")

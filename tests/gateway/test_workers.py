@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -104,3 +105,25 @@ async def test_a_replica_killed_mid_stream_loses_nothing(redis: Redis, redis_url
         if after:
             assert after == list(range(after[0], 10))
             assert after[0] >= len(before) - 1
+
+
+async def test_only_the_first_try_of_a_first_delivery_is_fresh(redis: Redis) -> None:
+    """A handler's Bot API calls skip looking up recorded results only when nothing can have been done before."""
+    tries: list[tuple[int, bool]] = []
+
+    async def flaky(update: dict[str, Any], *, fresh: bool) -> None:
+        tries.append((update["update_id"], fresh))
+        if update["update_id"] == 1 and len(tries) == 1:
+            raise RuntimeError("Telegram away for a moment")
+
+    journal = UpdateJournal(redis, 1, 1)
+    for update in (text_update(1, 1000, "0"), text_update(2, 1000, "1")):
+        await journal.append(update["update_id"], json.dumps(update), update)
+    workers = replica(redis, "replica", 1, flaky)  # two tries in a delivery
+    task = asyncio.create_task(workers.run())
+    try:
+        await until(lambda: streams_settled(redis, [stream_name(0)], GROUP))
+    finally:
+        workers.stop()
+        await task
+    assert tries == [(1, True), (1, False), (2, True)]

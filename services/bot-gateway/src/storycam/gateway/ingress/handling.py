@@ -32,8 +32,9 @@ class UpdateDispatch:
         self._dispatcher = dispatcher
         self._state = state
 
-    async def __call__(self, update: dict[str, Any]) -> list[str] | None:
-        """Handle the update; returns the keys of its recorded Bot API calls, to go with its ack."""
+    async def __call__(self, update: dict[str, Any], *, fresh: bool = False) -> list[str] | None:
+        """Handle the update; returns the keys of its recorded Bot API calls, to go with its ack. ``fresh``: this is
+        the first try of the update's first delivery (its calls need no looking up: see ``outbound.replay``)."""
         try:
             parsed = Update.model_validate(update, context={"bot": self._bot})
         except ValidationError as exc:
@@ -46,7 +47,7 @@ class UpdateDispatch:
             # Telegram adds kinds of updates over time (we ask for ALLOWED_UPDATES only): nothing to do or retry.
             log.info("telegram.update_ignored", update_id=parsed.update_id, kinds=sorted(parsed.model_extra or {}))
             return None
-        handling = Handling(key=f"update:{update['update_id']}")
+        handling = Handling(key=f"update:{update['update_id']}", fresh=fresh)
         token = CURRENT_HANDLING.set(handling)
         try:
             # Handlers that change state receive ``work``; it begins a transaction only if one of them uses it.

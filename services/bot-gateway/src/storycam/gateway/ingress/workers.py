@@ -21,7 +21,7 @@ import enum
 import json
 import math
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -45,8 +45,13 @@ OWNED = Gauge("storycam_gateway_partitions_owned", "Partitions this replica owns
 # Set by every gateway replica, workers or not: with no worker replica at all, owned (0) < partitions still alerts.
 PARTITIONS = Gauge("storycam_gateway_ingress_partitions", "Partitions the updates are spread over (INGRESS_PARTITIONS)")
 
-# Returns the keys that exist only for the update's redo (recorded Bot API results): deleted with its ack.
-UpdateHandler = Callable[[dict[str, Any]], Awaitable[Sequence[str] | None]]
+
+class UpdateHandler(Protocol):
+    """Handles one update. ``fresh``: the first try of its first delivery, so nothing of it was done before.
+    Returns the keys that exist only for the update's redo (recorded Bot API results): deleted with its ack."""
+
+    def __call__(self, update: dict[str, Any], *, fresh: bool) -> Awaitable[Sequence[str] | None]: ...
+
 
 # Deliveries beyond the handler's own attempts that we tolerate from workers dying mid-update.
 _CRASH_ALLOWANCE = 2
@@ -190,11 +195,15 @@ class UpdateWorkers:
     async def handle_job(self, group: GroupConsumer, partition: int, job: _Job) -> None:
         """Handle one entry in its lane: the update, or the slow-down notice; then ack it."""
 
+        tries = 0
+
         async def handle(entry: Entry) -> Sequence[str] | None:
+            nonlocal tries
+            tries += 1
             if job.update is None:
                 raise Rejected("not a Telegram update: the journal entry holds no JSON object")
             if job.admission is Admission.HANDLE:
-                return await self._handle_traced(job.update, entry)
+                return await self._handle_traced(job.update, entry, fresh=entry.deliveries == 1 and tries == 1)
             if self._doorkeeper is not None:
                 if job.admission is Admission.BRUSH_OFF:
                     await self._doorkeeper.brush_off(job.update)
@@ -214,13 +223,13 @@ class UpdateWorkers:
         else:
             HANDLED.labels(outcome.status).inc()
 
-    async def _handle_traced(self, update: dict[str, Any], entry: Entry) -> Sequence[str] | None:
+    async def _handle_traced(self, update: dict[str, Any], entry: Entry, *, fresh: bool) -> Sequence[str] | None:
         traceparent = entry.fields.get("traceparent")
         parent = propagate.extract({"traceparent": traceparent}) if traceparent else None
         with tracer.start_as_current_span("telegram update", context=parent, kind=SpanKind.CONSUMER) as span:
             span.set_attribute("telegram.update_id", update.get("update_id", -1))
             span.set_attribute("messaging.destination.name", entry.stream)
-            return await self._handle(update)
+            return await self._handle(update, fresh=fresh)
 
 
 @dataclass(frozen=True)

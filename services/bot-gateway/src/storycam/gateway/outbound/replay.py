@@ -22,7 +22,11 @@ from storycam.gateway.outbound.responses import response_type, result_adapter
 # A redo comes within seconds (a lease lapses in 10 s, an outbound entry is reclaimed after 30 s): an hour is ample,
 # and an update's records go with its ack anyway (``recorded_keys``), so what users were told does not linger.
 _TTL_SECONDS: Final = 3600
-_NOT_RECORDED: Final = frozenset({"getMe", "getFile", "getUpdates", "getWebhookInfo", "getMyCommands"})
+# Reads change nothing; a callback answer given twice is refused by Telegram as late, which ``courtesy`` takes as
+# answered: none of them needs a record to be done once.
+_NOT_RECORDED: Final = frozenset(
+    {"getMe", "getFile", "getUpdates", "getWebhookInfo", "getMyCommands", "answerCallbackQuery"}
+)
 
 
 @dataclass
@@ -31,6 +35,9 @@ class Handling:
 
     key: str
     calls: int = 0
+    # The first try of a first delivery: no earlier try can have recorded a call, so none is looked up (a Redis
+    # round trip saved per call on the common path). Anything else (a redelivery, a retry) looks each call up.
+    fresh: bool = False
 
 
 CURRENT_HANDLING: ContextVar[Handling | None] = ContextVar("telegram_current_handling", default=None)
@@ -57,7 +64,7 @@ class ReplayGuard(BaseRequestMiddleware):
             return await make_request(bot, method)
         handling.calls += 1
         key = _record_key(bot.id, handling, handling.calls)
-        recorded = await self._redis.get(key)
+        recorded = None if handling.fresh else await self._redis.get(key)
         if recorded is not None:
             body = recorded if isinstance(recorded, bytes) else recorded.encode()
             return (
