@@ -67,7 +67,7 @@ async def serve(port: int) -> None:
         outbox=OutboxRelay(db, bus),
     )
     limiter = rate_limiter(settings, redis)
-    bot = create_bot(settings, redis, limiter)
+    bot = create_bot(settings, redis)
     payments = PaymentsClient(service_client(settings.payments_url, settings, caller="gateway"))
     stories = StoryClient(service_client(settings.story_url, settings, caller="gateway"))
     dispatcher = build_dispatcher(state, settings, payments, stories)

@@ -10,8 +10,6 @@ from aiogram.methods import EditMessageReplyMarkup, SendMessage, TelegramMethod
 from redis.asyncio import Redis
 
 from storycam.gateway.outbound.flood import FloodControl, SkippedForLimits, best_effort
-from storycam.gateway.settings import GatewaySettings
-from storycam.gateway.telegram import rate_limiter
 
 BOT: Any = SimpleNamespace(id=42)
 CHAT = 7
@@ -31,9 +29,8 @@ def _remove() -> EditMessageReplyMarkup:
 
 
 @pytest.fixture
-def flood(redis: Redis, redis_url: str) -> FloodControl:
-    limiter = rate_limiter(GatewaySettings(redis_url=redis_url), redis)
-    return FloodControl(redis, limiter, per_second=4, private_per_second=1, private_burst=3)
+def flood(redis: Redis) -> FloodControl:
+    return FloodControl(redis, per_second=4, private_per_second=1, private_burst=3)
 
 
 async def test_a_best_effort_call_goes_when_there_is_room(flood: FloodControl) -> None:

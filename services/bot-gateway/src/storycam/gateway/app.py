@@ -43,7 +43,7 @@ async def gateway_setup(app: FastAPI, state: ServiceState) -> AsyncIterator[None
     settings = state.settings
     assert isinstance(settings, GatewaySettings)
     limiter = rate_limiter(settings, state.redis)
-    bot = create_bot(settings, state.redis, limiter)
+    bot = create_bot(settings, state.redis)
     payments_http = service_client(settings.payments_url, settings, caller="gateway")
     # The LLM behind free text may take seconds: stories get a longer timeout than a lookup.
     stories_http = service_client(settings.story_url, settings, caller="gateway", timeout=20.0)

@@ -35,7 +35,7 @@ def rate_limiter(settings: GatewaySettings, redis: Redis) -> MovingWindowRateLim
     return MovingWindowRateLimiter(storage)
 
 
-def create_bot(settings: GatewaySettings, redis: Redis, limiter: MovingWindowRateLimiter) -> Bot:
+def create_bot(settings: GatewaySettings, redis: Redis) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(KeepResponseTypes())
     session.middleware(CourtesyAnswers())
@@ -44,7 +44,6 @@ def create_bot(settings: GatewaySettings, redis: Redis, limiter: MovingWindowRat
     session.middleware(
         FloodControl(
             redis,
-            limiter,
             per_second=settings.telegram_messages_per_second,
             private_per_second=settings.telegram_private_chat_per_second,
             private_burst=settings.telegram_private_chat_burst,
