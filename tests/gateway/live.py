@@ -168,11 +168,13 @@ async def live_platform(
     polling: bool = False,
     story_overrides: dict[str, Any] | None = None,
     card_payments: bool = False,
+    payments_settings: dict[str, Any] | None = None,
     **gateway_overrides: Any,
 ) -> AsyncIterator[Platform]:
     """With ``polling``, the gateway has a token and no public URL: it polls getUpdates instead of a webhook.
-    ``story_overrides`` are settings of the story service. With ``card_payments``, payments sells by card through
-    the emulator's YooKassa, which notifies payments' webhook from 127.0.0.1 (as ``make dev`` wires them)."""
+    ``story_overrides`` are settings of the story service, ``payments_settings`` of payments. With
+    ``card_payments``, payments sells by card through the emulator's YooKassa, which notifies payments' webhook from
+    127.0.0.1 (as ``make dev`` wires them)."""
     emulator_port, gateway_port, payments_port, story_port = free_port(), free_port(), free_port(), free_port()
     shop = YooKassaConfig(
         webhook_url=f"http://127.0.0.1:{payments_port}/webhooks/yookassa" if card_payments else None,
@@ -189,7 +191,7 @@ async def live_platform(
         }
         if card_payments
         else {}
-    )
+    ) | (payments_settings or {})
     overrides: dict[str, Any] = {
         "telegram_api_base": f"http://127.0.0.1:{emulator_port}",
         "public_base_url": None if polling else f"http://127.0.0.1:{gateway_port}",

@@ -90,7 +90,7 @@ async def test_a_stars_purchase_from_invoice_to_payment_reported(
                 "chat_id": alice,
                 "language": "en",
                 "resume": None,
-                "receipt_contact": None,  # the gateway asks for no receipt contact (yet)
+                "receipt_contact": None,  # Stars: Telegram sells, so no receipt of ours
             }
             invoice = invoices[0]["invoice"]
             assert (invoice["currency"], invoice["total_amount"], invoice["title"]) == (

@@ -106,7 +106,7 @@ async def test_a_lost_answer_is_asked_again_under_the_same_idempotence_key(servi
     user = new_user()
     route = service.yookassa.post("/payments")
     route.mock(return_value=httpx.Response(503))
-    request = {"product_id": "ai-videos-5", "provider": "yookassa", "chat_id": user}
+    request = {"product_id": "ai-videos-5", "provider": "yookassa", "chat_id": user, "receipt_contact": "a@b.ru"}
     headers = {"Idempotency-Key": str(uuid4())}
     failed = await service.internal.post(f"/internal/v1/users/{user}/checkouts", json=request, headers=headers)
     assert failed.status_code == 503
@@ -145,6 +145,7 @@ async def test_a_wallet_checkout_is_a_quickpay_link_labelled_with_the_purchase(s
         ({"product_id": "premium-year", "provider": "stars", "chat_id": 1}, 404),
         ({"product_id": "premium-month", "provider": "paypal", "chat_id": 1}, 422),
         ({"product_id": "premium-month", "provider": "yookassa", "chat_id": 1, "receipt_contact": "call me"}, 400),
+        ({"product_id": "premium-month", "provider": "yookassa", "chat_id": 1}, 400),  # receipts on: a contact
     ],
 )
 async def test_a_checkout_that_cannot_be_made_is_a_clear_4xx(
@@ -193,3 +194,37 @@ async def test_a_checkout_left_unpaid_for_a_day_leaves_the_history_until_it_is_p
 
     assert [p["purchase_id"] for p in history["payments"]] == [fresh, paid_late]
     assert await service.pool.fetchval("SELECT status FROM purchases WHERE id = $1", walked_away) == "pending"
+
+
+async def test_with_receipts_on_a_card_checkout_needs_a_contact_and_takes_one_as_people_write_it(
+    service: Service,
+) -> None:
+    assert (await service.internal.get("/internal/v1/offers")).json()["receipt_contact_for"] == ["yookassa"]
+    user = new_user()
+    bodies: list[dict[str, Any]] = []
+
+    def create(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        purchase_id = bodies[-1]["metadata"]["purchase_id"]
+        return httpx.Response(200, json=yookassa_payment(str(uuid4()), purchase_id=purchase_id, user=user))
+
+    service.yookassa.post("/payments").mock(side_effect=create)
+    card = {"product_id": "premium-month", "provider": "yookassa", "chat_id": user}
+
+    async def checkout(**extra: str) -> httpx.Response:
+        return await service.internal.post(
+            f"/internal/v1/users/{user}/checkouts", json=card | extra, headers={"Idempotency-Key": str(uuid4())}
+        )
+
+    assert (await checkout()).json()["error"] == "receipt_contact_required"
+    assert (await checkout(receipt_contact="call me")).json()["error"] == "receipt_contact_invalid"
+    assert bodies == []  # neither reached YooKassa
+    assert (await checkout(receipt_contact="+7 (900) 123-45-67")).status_code == 200
+    assert bodies[0]["receipt"]["customer"] == {"phone": "79001234567"}
+    # Stars need no receipt of ours: Telegram is the seller of record there.
+    stars = await service.internal.post(
+        f"/internal/v1/users/{user}/checkouts",
+        json=card | {"provider": "stars"},
+        headers={"Idempotency-Key": str(uuid4())},
+    )
+    assert stars.status_code == 200

@@ -11,6 +11,8 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
+from storycam.payments.sealing import Sealer
+from storycam.payments.settings import DEVELOPMENT_ENCRYPTION_KEY
 from tests.gateway.live import buttons, live_platform, words
 
 pytestmark = pytest.mark.slow
@@ -155,3 +157,61 @@ async def test_a_card_purchase_from_premium_through_yookassa_s_checkout_gives_pr
             alice, 1, where=lambda m: words(m).startswith("✅ Payment received: Premium for 30 days")
         )
         assert told["message_id"] > pay_message["message_id"]
+
+
+async def test_with_receipts_on_the_card_checkout_asks_where_the_receipt_goes_first(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    receipts = {"yookassa_tax_system_code": 1}
+    async with live_platform(database_url, redis_url, card_payments=True, payments_settings=receipts) as platform:
+        alice = platform.alice
+        [offers] = await platform.answer(alice, "/premium")
+        [label] = [b for b in buttons(offers) if "Premium" in b and "⭐" not in b]
+        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
+        [ask] = await platform.wait_for_bot(alice, 1, where=lambda m: words(m).startswith("🧾 By law"))
+        assert list(buttons(ask)) == ["✖️ Cancel"]
+        assert (await platform.control.get("/sandbox/yookassa/payments")).json()["payments"] == []
+
+        [again] = await platform.answer(alice, "call me maybe")
+        assert words(again).startswith("That doesn't look like an e-mail or a phone number.")
+        said = await platform.say(alice, "alice@example.com")
+
+        def has_link(message: dict[str, Any]) -> bool:
+            rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+            return any("url" in b for row in rows for b in row) and message["message_id"] > said["message_id"]
+
+        await platform.wait_for_bot(alice, 1, where=has_link)
+        [payment] = (await platform.control.get("/sandbox/yookassa/payments")).json()["payments"]
+        assert payment["receipt_registration"] == "pending"  # a receipt went with the payment
+        sealed = await _personal(database_url, alice)
+        assert Sealer((DEVELOPMENT_ENCRYPTION_KEY,)).open(sealed) == {"receipt_contact": {"email": "alice@example.com"}}
+        # The wait is over: what Alice writes now is not taken for a contact.
+        [reply] = await platform.answer(alice, "hello there")
+        assert not words(reply).startswith("That doesn't look like")
+
+
+async def test_not_giving_a_receipt_contact_opens_nothing(database_url: str, redis_url: str, redis: Redis) -> None:
+    receipts = {"yookassa_tax_system_code": 1}
+    async with live_platform(database_url, redis_url, card_payments=True, payments_settings=receipts) as platform:
+        masha = platform.masha
+        [offers] = await platform.answer(masha, "/premium")
+        [label] = [b for b in buttons(offers) if "Премиум" in b and "⭐" not in b]
+        await platform.tap(masha, offers["message_id"], buttons(offers)[label])
+        [ask] = await platform.wait_for_bot(masha, 1, where=lambda m: words(m).startswith("🧾 По закону"))
+        await platform.tap(masha, ask["message_id"], buttons(ask)["✖️ Отмена"])
+        [told] = await platform.wait_for_bot(masha, 1, where=lambda m: words(m).startswith("Хорошо, оплата не начата"))
+        assert told["message_id"] > ask["message_id"]
+        assert (await platform.control.get("/sandbox/yookassa/payments")).json()["payments"] == []
+        [reply] = await platform.answer(masha, "привет")
+        assert not words(reply).startswith("Это не похоже")
+
+
+async def _personal(database_url: str, user: int) -> bytes:
+    connection = await asyncpg.connect(database_url)
+    try:
+        sealed: bytes = await connection.fetchval(
+            "SELECT personal FROM payments.purchases WHERE user_id = $1 AND provider = 'yookassa'", user
+        )
+        return sealed
+    finally:
+        await connection.close()

@@ -51,6 +51,9 @@ class Offers(Contract):
 
     providers: list[PaymentProvider]
     offers: list[Offer]
+    # Ways to pay whose checkout needs the buyer's e-mail or phone for a 54-FZ receipt (``receipt_contact``): the
+    # card when the operator set a tax system. The gateway asks the buyer for it first.
+    receipt_contact_for: list[PaymentProvider] = Field(default_factory=list)
 
 
 class ResumeStory(Contract):

@@ -64,6 +64,10 @@ class Buy(CallbackData, prefix="buy"):
     story: str = ""
 
 
+class CancelReceipt(CallbackData, prefix="rc"):
+    """Not giving a contact for the receipt: the card purchase is not opened."""
+
+
 class RenewalToggle(CallbackData, prefix="rn"):
     on: bool
 

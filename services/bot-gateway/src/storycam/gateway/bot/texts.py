@@ -138,6 +138,25 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "premium.button.subscribe": {"ru": "⭐ Оформить за {price}", "en": "⭐ Subscribe for {price}"},
     "premium.button.pay": {"ru": "💳 Оплатить {price}", "en": "💳 Pay {price}"},
+    "premium.receipt.ask": {
+        "ru": (
+            "🧾 По закону к оплате картой прилагается электронный чек. Куда его прислать? Отправьте сообщением "
+            "e-mail или номер телефона — он нужен только для чека."
+        ),
+        "en": (
+            "🧾 By law, a card payment comes with an electronic receipt. Where should it go? Send your e-mail or "
+            "phone number as a message — it is used for the receipt only."
+        ),
+    },
+    "premium.receipt.invalid": {
+        "ru": "Это не похоже на e-mail или номер телефона. Пришлите, например, name@example.com или +7 900 123-45-67.",
+        "en": "That doesn't look like an e-mail or a phone number. Send one like name@example.com or +7 900 123-45-67.",
+    },
+    "premium.receipt.canceled": {
+        "ru": "Хорошо, оплата не начата — ничего не списано. Предложения снова: /premium",
+        "en": "All right, no payment was started and nothing was charged. The offers again: /premium",
+    },
+    "premium.button.cancel": {"ru": "✖️ Отмена", "en": "✖️ Cancel"},
     "provider.stars": {"ru": "⭐ Звёзды", "en": "⭐ Stars"},
     "provider.yookassa": {"ru": "💳 Картой", "en": "💳 Card"},
     "provider.yoomoney": {"ru": "👛 ЮMoney", "en": "👛 YooMoney"},

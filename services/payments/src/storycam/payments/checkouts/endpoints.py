@@ -55,7 +55,12 @@ async def offers(payments: Payments) -> Offers:
                 prices=prices,
             )
         )
-    return Offers(providers=[p.value for p in enabled], offers=listed)
+    receipts = Provider.YOOKASSA in enabled and payments.settings.yookassa_tax_system_code is not None
+    return Offers(
+        providers=[p.value for p in enabled],
+        offers=listed,
+        receipt_contact_for=[Provider.YOOKASSA.value] if receipts else [],
+    )
 
 
 @router.post("/users/{user_id}/checkouts")

@@ -7,6 +7,8 @@ lost is found, never made twice.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import ValidationError
 
 from storycam.contracts.payments import Checkout, CheckoutRequest, StarsInvoice
@@ -40,17 +42,27 @@ class ProviderNotConfigured(StorycamError):
     default_detail = "This way to pay is not fully configured."
 
 
+class ReceiptContactInvalid(BadRequest):
+    code = "receipt_contact_invalid"
+    default_detail = "receipt_contact is neither an e-mail nor a phone number."
+
+
+class ReceiptContactRequired(BadRequest):
+    code = "receipt_contact_required"
+    default_detail = "A card payment here comes with a 54-FZ receipt: receipt_contact (an e-mail or a phone) is needed."
+
+
 def receipt_contact(text: str | None) -> ReceiptCustomer | None:
-    """An e-mail, or a phone (digits, with or without ``+``); 400 for anything else."""
+    """An e-mail, or a phone as people write one (``+7 (900) 123-45-67``); 400 for anything else."""
     if text is None:
         return None
     value = text.strip()
     try:
         if "@" in value:
             return ReceiptCustomer(email=value)
-        return ReceiptCustomer(phone=value.removeprefix("+").replace(" ", "").replace("-", ""))
+        return ReceiptCustomer(phone=re.sub(r"[\s()+-]", "", value))
     except ValidationError:
-        raise BadRequest("receipt_contact is neither an e-mail nor a phone number") from None
+        raise ReceiptContactInvalid() from None
 
 
 def stars_payload(purchase: Purchase) -> str:
@@ -74,6 +86,9 @@ async def checkout(
 ) -> Checkout:
     provider = Provider(request.provider)
     contact = receipt_contact(request.receipt_contact)
+    if provider is Provider.YOOKASSA and payments.settings.yookassa_tax_system_code is not None and contact is None:
+        # YooKassa refuses a payment without its receipt when the shop sends receipts, and the law wants one.
+        raise ReceiptContactRequired()
     fields = CheckoutFields(
         key=key,
         chat_id=request.chat_id,

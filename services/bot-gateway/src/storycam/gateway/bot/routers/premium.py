@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from typing import Any
 
-from storycam.contracts.payments import CheckoutRequest, ResumeStory
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from storycam.contracts.payments import CheckoutRequest, Offers, ResumeStory
 from storycam.gateway.bot.checkouts import show_checkout
 from storycam.gateway.bot.formats import price
-from storycam.gateway.bot.keyboards import Buy, Menu, PremiumOffers
+from storycam.gateway.bot.keyboards import Buy, CancelReceipt, Menu, PremiumOffers, buttons
 from storycam.gateway.bot.offers import offers_keyboard, offers_text, on_sale
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.clients.payments import PaymentsClient, PaymentsRefused, PaymentsUnavailable
 from storycam.kit.logging import get_logger
 
 log = get_logger(__name__)
+_CONTACT_LENGTH = (3, 64)  # what a receipt contact may be (CheckoutRequest.receipt_contact)
 
 
 async def show_offers(
@@ -55,49 +60,135 @@ async def premium_offers(
     )
 
 
-async def buy(query: CallbackQuery, callback_data: Buy, language: Language, payments: PaymentsClient, bot: Bot) -> None:
+class Buying(StatesGroup):
+    receipt_contact = State()  # a card purchase waits for the e-mail or phone its 54-FZ receipt goes to
+
+
+async def buy(
+    query: CallbackQuery,
+    callback_data: Buy,
+    language: Language,
+    payments: PaymentsClient,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
     await query.answer()
-    user_id = chat_id = query.from_user.id
+    chat_id = query.from_user.id
+    key = _purchase_key(query, callback_data)
     try:
         offers = await payments.offers()
+    except (PaymentsUnavailable, PaymentsRefused) as exc:
+        log.warning("payments.offers_failed", error=str(exc))
+        await bot.send_message(chat_id, text(language, "premium.unavailable"))
+        return
+    if callback_data.provider in offers.receipt_contact_for:
+        # Asked before anything is opened: the receipt's contact goes with the payment YooKassa makes.
+        await state.update_data(buying=callback_data.pack(), buying_key=key, buying_after=await state.get_state())
+        await state.set_state(Buying.receipt_contact)
+        await bot.send_message(chat_id, text(language, "premium.receipt.ask"), reply_markup=_cancel(language))
+        return
+    await _check_out(bot, chat_id, language, payments, callback_data, key, offers)
+
+
+async def receipt_contact_sent(
+    message: Message, language: Language, payments: PaymentsClient, bot: Bot, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    contact = (message.text or "").strip()
+    try:
+        bought = Buy.unpack(str(data.get("buying", "")))
+    except (TypeError, ValueError):
+        await _done_buying(state, data)  # what it was for is gone: nothing to buy
+        return
+    looks_right = _CONTACT_LENGTH[0] <= len(contact) <= _CONTACT_LENGTH[1]
+    if not looks_right or not await _check_out(
+        bot, message.chat.id, language, payments, bought, str(data.get("buying_key")), contact=contact
+    ):
+        await bot.send_message(
+            message.chat.id, text(language, "premium.receipt.invalid"), reply_markup=_cancel(language)
+        )
+        return
+    await _done_buying(state, data)
+
+
+async def receipt_canceled(query: CallbackQuery, language: Language, bot: Bot, state: FSMContext) -> None:
+    await query.answer()
+    if await state.get_state() == Buying.receipt_contact.state:
+        await _done_buying(state, await state.get_data())
+    await bot.send_message(query.from_user.id, text(language, "premium.receipt.canceled"))
+
+
+async def _done_buying(state: FSMContext, data: dict[str, Any]) -> None:
+    """Back to what the user was doing (a story goes on taking free text)."""
+    await state.set_state(data.get("buying_after"))
+    await state.set_data({k: v for k, v in data.items() if not k.startswith("buying")})
+
+
+async def _check_out(
+    bot: Bot,
+    chat_id: int,
+    language: Language,
+    payments: PaymentsClient,
+    data: Buy,
+    key: str,
+    offers: Offers | None = None,
+    *,
+    contact: str | None = None,
+) -> bool:
+    """Open the checkout and show it, or say why not; False only when payments refused ``contact`` (not an e-mail
+    or a phone: the caller asks again)."""
+    try:
+        offers = offers or await payments.offers()
         found = [
             (offer, offered)
-            for offer, prices in on_sale(offers, callback_data.product)
-            if offer.product_id == callback_data.product
+            for offer, prices in on_sale(offers, data.product)
+            if offer.product_id == data.product
             for offered in prices
-            if offered.provider == callback_data.provider
+            if offered.provider == data.provider
         ]
         if not found:  # no longer sold this way since the offers were shown
             await bot.send_message(chat_id, text(language, "premium.refused"))
-            return
+            return True
         offer, offered = found[0]
-        resume = ResumeStory(story_slug=callback_data.story) if callback_data.story else None
+        resume = ResumeStory(story_slug=data.story) if data.story else None
         request = CheckoutRequest(
-            product_id=offer.product_id, provider=offered.provider, chat_id=chat_id, language=language, resume=resume
+            product_id=offer.product_id,
+            provider=offered.provider,
+            chat_id=chat_id,
+            language=language,
+            resume=resume,
+            receipt_contact=contact,
         )
-        checkout = await payments.checkout(user_id, request, _purchase_key(query, callback_data))
+        checkout = await payments.checkout(chat_id, request, key)
     except PaymentsUnavailable as exc:
         log.warning("payments.checkout_failed", error=str(exc))
         await bot.send_message(chat_id, text(language, "premium.unavailable"))
-        return
+        return True
     except PaymentsRefused as exc:
+        if exc.code == "receipt_contact_invalid":
+            return False
         log.info("payments.checkout_refused", status=exc.status, code=exc.code)
         await bot.send_message(chat_id, text(language, "premium.refused"))
-        return
+        return True
     log.info("payments.checkout_opened", purchase_id=str(checkout.purchase_id), provider=checkout.provider)
     if checkout.status in ("succeeded", "refunded"):
         await bot.send_message(chat_id, text(language, "premium.paid_already"))
-        await show_offers(bot, chat_id, language, payments, story=callback_data.story)
-        return
+        await show_offers(bot, chat_id, language, payments, story=data.story)
+        return True
     if checkout.status == "canceled":
         await bot.send_message(chat_id, text(language, "premium.lapsed"))
-        await show_offers(bot, chat_id, language, payments, story=callback_data.story)
-        return
+        await show_offers(bot, chat_id, language, payments, story=data.story)
+        return True
     title = getattr(offer.title, language)
     shown = price(offered.amount, offered.currency, language)
     if not await show_checkout(bot, chat_id, checkout, title, shown, language):
         log.error("payments.checkout_empty", purchase_id=str(checkout.purchase_id), provider=checkout.provider)
         await bot.send_message(chat_id, text(language, "premium.unavailable"))
+    return True
+
+
+def _cancel(language: Language) -> InlineKeyboardMarkup:
+    return buttons([(text(language, "premium.button.cancel"), CancelReceipt())])
 
 
 def _purchase_key(query: CallbackQuery, data: Buy) -> str:
@@ -114,4 +205,7 @@ def build_router() -> Router:
     router.callback_query.register(premium_from_menu, Menu.filter(F.item == "premium"))
     router.callback_query.register(premium_offers, PremiumOffers.filter())
     router.callback_query.register(buy, Buy.filter())
+    router.callback_query.register(receipt_canceled, CancelReceipt.filter())
+    # Text while a receipt contact is awaited; commands still do what they do (and leave the purchase waiting).
+    router.message.register(receipt_contact_sent, StateFilter(Buying.receipt_contact), F.text, ~F.text.startswith("/"))
     return router
