@@ -7,6 +7,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -14,10 +15,13 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from storycam.kit.uow import unit_of_work
 from storycam.payments.catalogue.loader import load_catalogue
+from storycam.payments.fulfilment.service import take_back
 from storycam.payments.jobs import lifecycle_rules, periodic_jobs
 from storycam.payments.lifecycle.service import LifecycleRules, check_subscriptions
 from storycam.payments.periodic import PeriodicJob
+from storycam.payments.purchases import repository as purchases
 from storycam.payments.settings import PaymentsSettings
 from tests.payments.charging import paid_period
 from tests.story.support import new_user
@@ -180,3 +184,20 @@ def test_an_interval_of_zero_switches_a_job_off() -> None:
     settings = PaymentsSettings(charge_sweep_interval_seconds=0)
     jobs = periodic_jobs(None, settings, load_catalogue(None))  # type: ignore[arg-type]
     assert [job.name for job in jobs] == ["subscription-lifecycle"]
+
+
+async def test_a_premium_a_refund_ended_is_not_announced_as_ended_again(payments_pool: asyncpg.Pool) -> None:
+    refunded, lapsed = new_user(), new_user()
+    start = datetime.now(UTC) - timedelta(days=10)
+    _, purchase_id = await paid_period(payments_pool, refunded, start=start)
+    await paid_period(payments_pool, lapsed, start=start - timedelta(days=21))  # ended a day ago by itself
+    purchase = await purchases.get(payments_pool, purchase_id)
+    assert purchase is not None
+    async with unit_of_work(payments_pool) as work:
+        told = await take_back(work, purchase, Decimal("500.00"), load_catalogue(None), refund_key="refund-1")
+    assert told is not None
+    assert told.premium_until is None  # the refund's news: premium is gone
+
+    assert await check_subscriptions(payments_pool, None, RULES) == 1
+    assert [e["type"] for e in await events(payments_pool, refunded)] == ["payments.payment_refunded"]
+    assert [e["type"] for e in await events(payments_pool, lapsed)] == ["payments.subscription_expired"]

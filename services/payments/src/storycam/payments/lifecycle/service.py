@@ -70,6 +70,8 @@ async def _announcement(
         )
     if auto_renew and now < ending.ends_at + rules.renewal_grace:
         return None  # Telegram may still renew it
+    if ending.ended_by_refund:
+        return None  # the refund's news said so already ("Premium is no longer active")
     key = f"subscription.expired:{fact}"
     return key, SubscriptionExpired(
         event_id=key, user_id=ending.user_id, ended_at=ending.ends_at, product_id=product_id
