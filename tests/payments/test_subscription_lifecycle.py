@@ -188,9 +188,11 @@ def test_an_interval_of_zero_switches_a_job_off() -> None:
 
 async def test_a_premium_a_refund_ended_is_not_announced_as_ended_again(payments_pool: asyncpg.Pool) -> None:
     refunded, lapsed = new_user(), new_user()
-    start = datetime.now(UTC) - timedelta(days=10)
+    # Bought yesterday and refunded in full today: the period is cut back to its start, a day ago (well inside the
+    # job's look-back, where an end the job has not announced yet would be).
+    start = datetime.now(UTC) - timedelta(days=1)
     _, purchase_id = await paid_period(payments_pool, refunded, start=start)
-    await paid_period(payments_pool, lapsed, start=start - timedelta(days=21))  # ended a day ago by itself
+    await paid_period(payments_pool, lapsed, start=start - timedelta(days=30))  # ended a day ago by itself
     purchase = await purchases.get(payments_pool, purchase_id)
     assert purchase is not None
     async with unit_of_work(payments_pool) as work:
