@@ -36,6 +36,14 @@ async def test_erasure_unlinks_purchases_and_drops_what_is_personal(service: Ser
     kept = (await service.checkout(other, "ai-videos-5", "yoomoney")).json()["purchase_id"]
     assert await service.pool.fetchval("SELECT count(*) FROM renewals WHERE user_id = $1", user) == 1
 
+    # A payment we never knew (no purchase of ours) whose metadata names the user, and one naming someone else.
+    for named in (user, other):
+        await service.pool.execute(
+            "INSERT INTO payment_mismatches (provider, provider_payment_id, purchase_id, reason, details) "
+            "VALUES ('yookassa', $1, NULL, 'unknown_payment', $2)",
+            str(uuid.uuid4()),
+            {"metadata": {"user_id": str(named), "purchase_id": str(uuid.uuid4())}, "status": "succeeded"},
+        )
     event = UserErasureRequested(request_id=uuid.uuid4(), user_id=user, requested_at=datetime.now(UTC))
     await redis.xadd(Streams.USERS_ERASURE, {"data": event.model_dump_json()})
     for _ in range(200):
@@ -53,6 +61,11 @@ async def test_erasure_unlinks_purchases_and_drops_what_is_personal(service: Ser
     assert next(iter(surrogates)) < 0
     assert all(row["personal"] is None and row["resume"] is None and row["chat_id"] is None for row in rows)
     assert all(row["erased_at"] is not None and row["status"] == "succeeded" for row in rows)
+    unknown = await service.pool.fetch("SELECT details FROM payment_mismatches WHERE purchase_id IS NULL")
+    named = [row["details"]["metadata"]["user_id"] for row in unknown if "metadata" in row["details"]]
+    assert str(user) not in named
+    assert str(other) in named  # someone else's stays as it was
+    assert any(row["details"] == {"status": "succeeded"} for row in unknown)  # the record itself is kept
     assert await service.pool.fetchval("SELECT count(*) FROM subscriptions WHERE user_id = $1", user) == 0
     assert (
         await service.pool.fetchval("SELECT count(*) FROM subscriptions WHERE user_id = $1", next(iter(surrogates)))

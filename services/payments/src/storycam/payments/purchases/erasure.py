@@ -3,7 +3,8 @@
 The user's purchases (and the premium periods they paid for) move to a surrogate: a random negative number, one
 per erasure, so the records of one former user still add up without naming them, and no key can turn the
 Telegram id back into it. Personal fields (the sealed receipt contact or YooMoney sender, the chat, the story
-to resume) are dropped; the renewal row goes; mismatch records lose the metadata YooKassa echoed back.
+to resume) are dropped; the renewal row goes; mismatch records lose the metadata YooKassa echoed back (also for
+a payment we never knew, when its metadata names the user).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ async def erase_purchases(work: UnitOfWork, user_id: int) -> int:
     """How many purchases were unlinked."""
     connection = await work.connection()
     await connection.execute(
+        # The user's purchases' mismatches, and those of payments we never knew whose echoed metadata names them.
         "UPDATE payment_mismatches SET details = details - 'metadata' "
-        "WHERE purchase_id IN (SELECT id FROM purchases WHERE user_id = $1)",
+        "WHERE purchase_id IN (SELECT id FROM purchases WHERE user_id = $1) "
+        "OR details -> 'metadata' ->> 'user_id' = $1::text",
         user_id,
     )
     surrogate = surrogate_id()
