@@ -37,12 +37,12 @@ async def test_erasure_unlinks_purchases_and_drops_what_is_personal(service: Ser
     assert await service.pool.fetchval("SELECT count(*) FROM renewals WHERE user_id = $1", user) == 1
 
     # A payment we never knew (no purchase of ours) whose metadata names the user, and one naming someone else.
-    for named in (user, other):
+    for person in (user, other):
         await service.pool.execute(
             "INSERT INTO payment_mismatches (provider, provider_payment_id, purchase_id, reason, details) "
             "VALUES ('yookassa', $1, NULL, 'unknown_payment', $2)",
             str(uuid.uuid4()),
-            {"metadata": {"user_id": str(named), "purchase_id": str(uuid.uuid4())}, "status": "succeeded"},
+            {"metadata": {"user_id": str(person), "purchase_id": str(uuid.uuid4())}, "status": "succeeded"},
         )
     event = UserErasureRequested(request_id=uuid.uuid4(), user_id=user, requested_at=datetime.now(UTC))
     await redis.xadd(Streams.USERS_ERASURE, {"data": event.model_dump_json()})

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, URLInputFile
 from pydantic import Field
 
@@ -14,9 +13,7 @@ from storycam.contracts.events import Streams
 from storycam.contracts.telegram import OutboundMessage, StarsRefund
 from storycam.gateway.clients.payments import PaymentsClient
 from storycam.gateway.outbound.refunds import refund_stars
-from storycam.gateway.outbound.replay import CURRENT_HANDLING, Handling
-from storycam.gateway.outbound.undeliverable import is_undeliverable
-from storycam.gateway.users import service as users
+from storycam.gateway.outbound.telling import telling
 from storycam.kit.bus import Delivery, Subscription
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
@@ -44,24 +41,12 @@ class OutboundSender:
         self._payments = payments
 
     async def __call__(self, request: OutboundMessage | StarsRefund, _: Delivery) -> None:
-        token = CURRENT_HANDLING.set(Handling(key=f"outbound:{request.request_id}"))
-        try:
+        chat_id = request.chat_id if isinstance(request, OutboundMessage) else None
+        async with telling(self._state.db, f"outbound:{request.request_id}", chat_id):
             if isinstance(request, StarsRefund):
                 await refund_stars(self._bot, self._payments, request)
             else:
-                await self._deliver(request)
-        finally:
-            CURRENT_HANDLING.reset(token)
-
-    async def _deliver(self, request: OutboundMessage) -> None:
-        try:
-            await self._send(request)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            if not is_undeliverable(exc):
-                raise
-            log.info("telegram.undeliverable", chat_id=request.chat_id, reason=exc.message)
-            if request.chat_id > 0:
-                await users.mark_unreachable(self._state.db, request.chat_id, exc.message)
+                await self._send(request)
 
     async def _send(self, request: OutboundMessage) -> None:
         markup = _markup(request)
