@@ -43,7 +43,12 @@ async def _rows(db: asyncpg.Connection, schema: str) -> dict[str, int]:
 async def test_a_deeply_nested_body_is_refused_and_changes_nothing(
     service: ServiceModule, database_url: str, redis_url: str, redis: Redis, db: asyncpg.Connection
 ) -> None:
-    overrides = {"update_workers": False} if service.name == "gateway" else {}
+    # Only the requests may change anything here: the background jobs that would act on other tests' rows meanwhile
+    # (payments' subscription announcements and hold sweeper) are off.
+    overrides: dict[str, object] = {
+        "gateway": {"update_workers": False},
+        "payments": {"subscription_check_interval_seconds": 0, "charge_sweep_interval_seconds": 0},
+    }.get(service.name, {})
     app = build(service, database_url, redis_url, **overrides)
     routes = _changing_routes(app)
     async with running(app) as client:

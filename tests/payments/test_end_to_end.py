@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from storycam.payments.sealing import Sealer
 from storycam.payments.settings import DEVELOPMENT_ENCRYPTION_KEY
-from tests.gateway.live import buttons, live_platform, words
+from tests.gateway.live import Platform, buttons, live_platform, words
 
 pytestmark = pytest.mark.slow
 
@@ -162,13 +162,9 @@ async def test_a_card_purchase_from_premium_through_yookassa_s_checkout_gives_pr
 async def test_with_receipts_on_the_card_checkout_asks_where_the_receipt_goes_first(
     database_url: str, redis_url: str, redis: Redis
 ) -> None:
-    receipts = {"yookassa_tax_system_code": 1}
-    async with live_platform(database_url, redis_url, card_payments=True, payments_settings=receipts) as platform:
+    async with live_platform(database_url, redis_url, card_payments=True, payments_settings=RECEIPTS) as platform:
         alice = platform.alice
-        [offers] = await platform.answer(alice, "/premium")
-        [label] = [b for b in buttons(offers) if "Premium" in b and "⭐" not in b]
-        await platform.tap(alice, offers["message_id"], buttons(offers)[label])
-        [ask] = await platform.wait_for_bot(alice, 1, where=lambda m: words(m).startswith("🧾 By law"))
+        ask = await _buy_premium_by_card(platform, alice, "Premium", "🧾 By law")
         assert list(buttons(ask)) == ["✖️ Cancel"]
         assert (await platform.control.get("/sandbox/yookassa/payments")).json()["payments"] == []
 
@@ -180,7 +176,7 @@ async def test_with_receipts_on_the_card_checkout_asks_where_the_receipt_goes_fi
             rows = message.get("reply_markup", {}).get("inline_keyboard", [])
             return any("url" in b for row in rows for b in row) and message["message_id"] > said["message_id"]
 
-        await platform.wait_for_bot(alice, 1, where=has_link)
+        await platform.wait_for_bot(alice, 1, seconds=30, where=has_link)  # payments, YooKassa, then Telegram
         [payment] = (await platform.control.get("/sandbox/yookassa/payments")).json()["payments"]
         assert payment["receipt_registration"] == "pending"  # a receipt went with the payment
         sealed = await _personal(database_url, alice)
@@ -191,19 +187,27 @@ async def test_with_receipts_on_the_card_checkout_asks_where_the_receipt_goes_fi
 
 
 async def test_not_giving_a_receipt_contact_opens_nothing(database_url: str, redis_url: str, redis: Redis) -> None:
-    receipts = {"yookassa_tax_system_code": 1}
-    async with live_platform(database_url, redis_url, card_payments=True, payments_settings=receipts) as platform:
+    async with live_platform(database_url, redis_url, card_payments=True, payments_settings=RECEIPTS) as platform:
         masha = platform.masha
-        [offers] = await platform.answer(masha, "/premium")
-        [label] = [b for b in buttons(offers) if "Премиум" in b and "⭐" not in b]
-        await platform.tap(masha, offers["message_id"], buttons(offers)[label])
-        [ask] = await platform.wait_for_bot(masha, 1, where=lambda m: words(m).startswith("🧾 По закону"))
+        ask = await _buy_premium_by_card(platform, masha, "Премиум", "🧾 По закону")
         await platform.tap(masha, ask["message_id"], buttons(ask)["✖️ Отмена"])
         [told] = await platform.wait_for_bot(masha, 1, where=lambda m: words(m).startswith("Хорошо, оплата не начата"))
         assert told["message_id"] > ask["message_id"]
         assert (await platform.control.get("/sandbox/yookassa/payments")).json()["payments"] == []
         [reply] = await platform.answer(masha, "привет")
         assert not words(reply).startswith("Это не похоже")
+
+
+RECEIPTS = {"yookassa_tax_system_code": 1}  # the shop sends 54-FZ receipts
+
+
+async def _buy_premium_by_card(platform: Platform, person: int, premium: str, asked: str) -> dict[str, Any]:
+    """/premium, the card button for Premium; the bot's question that starts with ``asked``."""
+    [offers] = await platform.answer(person, "/premium")
+    [label] = [b for b in buttons(offers) if premium in b and "⭐" not in b]
+    await platform.tap(person, offers["message_id"], buttons(offers)[label])
+    [ask] = await platform.wait_for_bot(person, 1, where=lambda m: words(m).startswith(asked))
+    return ask
 
 
 async def _personal(database_url: str, user: int) -> bytes:

@@ -80,7 +80,8 @@ async def forget_in_redis(redis: Redis, telegram_id: int) -> None:
     await kisscam_records.forget_user(redis, telegram_id)  # Kiss Cam's jobs: their photos' file ids
     for pattern in (
         f"telegram:edit:{telegram_id}:*",
-        f"*LIMITER/*/chat/{telegram_id}/*",
+        f"telegram:window:*:{telegram_id}",  # outbound.flood
+        f"telegram:pause:*:{telegram_id}",
         f"kisscam:launched:{telegram_id}:*",
         f"kisscam:said:{telegram_id}:*",
     ):
