@@ -45,10 +45,11 @@ async def test_a_deeply_nested_body_is_refused_and_changes_nothing(
 ) -> None:
     # Only the requests may change anything here: the background jobs that would act on other tests' rows meanwhile
     # (payments' subscription announcements and hold sweeper) are off.
-    overrides: dict[str, object] = {
+    quiet: dict[str, dict[str, object]] = {
         "gateway": {"update_workers": False},
         "payments": {"subscription_check_interval_seconds": 0, "charge_sweep_interval_seconds": 0},
-    }.get(service.name, {})
+    }
+    overrides = quiet.get(service.name, {})
     app = build(service, database_url, redis_url, **overrides)
     routes = _changing_routes(app)
     async with running(app) as client:

@@ -4,6 +4,7 @@ payment (Stars, a Stars subscription and its renewal, a card on YooKassa's check
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -219,3 +220,19 @@ async def _personal(database_url: str, user: int) -> bytes:
         return sealed
     finally:
         await connection.close()
+
+
+async def test_a_receipt_question_left_unanswered_lapses(database_url: str, redis_url: str, redis: Redis) -> None:
+    async with live_platform(database_url, redis_url, card_payments=True, payments_settings=RECEIPTS) as platform:
+        alice = platform.alice
+        await _buy_premium_by_card(platform, alice, "Premium", "🧾 By law")
+        # A quarter of an hour later (the wait's deadline moved into the past, where it would be by then):
+        [key] = [k async for k in redis.scan_iter(match=f"fsm:*:{alice}:data")]
+        data = json.loads(await redis.get(key))
+        await redis.set(key, json.dumps(data | {"buying_until": 0}))
+
+        [lapsed] = await platform.answer(alice, "what happens next in the story?")
+        assert words(lapsed).startswith("The card purchase waited too long for a receipt address")
+        [reply] = await platform.answer(alice, "what happens next in the story?")
+        assert not words(reply).startswith(("The card purchase", "That doesn't look like"))
+        assert (await platform.control.get("/sandbox/yookassa/payments")).json()["payments"] == []

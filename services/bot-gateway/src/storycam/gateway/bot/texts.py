@@ -156,6 +156,16 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "Хорошо, оплата не начата — ничего не списано. Предложения снова: /premium",
         "en": "All right, no payment was started and nothing was charged. The offers again: /premium",
     },
+    "premium.receipt.lapsed": {
+        "ru": (
+            "Покупка картой ждала e-mail для чека слишком долго и не начата. Если вы писали о другом — отправьте "
+            "сообщение ещё раз; купить снова: /premium"
+        ),
+        "en": (
+            "The card purchase waited too long for a receipt address and was not started. If you meant something "
+            "else, please send it again; to buy: /premium"
+        ),
+    },
     "premium.button.cancel": {"ru": "✖️ Отмена", "en": "✖️ Cancel"},
     "provider.stars": {"ru": "⭐ Звёзды", "en": "⭐ Stars"},
     "provider.yookassa": {"ru": "💳 Картой", "en": "💳 Card"},

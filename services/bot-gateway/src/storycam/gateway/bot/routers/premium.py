@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -21,6 +22,7 @@ from storycam.kit.logging import get_logger
 
 log = get_logger(__name__)
 _CONTACT_LENGTH = (3, 64)  # what a receipt contact may be (CheckoutRequest.receipt_contact)
+_CONTACT_WAIT_SECONDS = 15 * 60  # how long a card purchase waits for its receipt contact
 
 
 async def show_offers(
@@ -83,7 +85,12 @@ async def buy(
         return
     if callback_data.provider in offers.receipt_contact_for:
         # Asked before anything is opened: the receipt's contact goes with the payment YooKassa makes.
-        await state.update_data(buying=callback_data.pack(), buying_key=key, buying_after=await state.get_state())
+        await state.update_data(
+            buying=callback_data.pack(),
+            buying_key=key,
+            buying_after=await state.get_state(),
+            buying_until=time.time() + _CONTACT_WAIT_SECONDS,
+        )
         await state.set_state(Buying.receipt_contact)
         await bot.send_message(chat_id, text(language, "premium.receipt.ask"), reply_markup=_cancel(language))
         return
@@ -99,6 +106,11 @@ async def receipt_contact_sent(
         bought = Buy.unpack(str(data.get("buying", "")))
     except (TypeError, ValueError):
         await _done_buying(state, data)  # what it was for is gone: nothing to buy
+        return
+    if time.time() > float(data.get("buying_until", 0)):
+        # Asked long ago: this text is most likely meant for something else, and the purchase is forgotten.
+        await _done_buying(state, data)
+        await bot.send_message(message.chat.id, text(language, "premium.receipt.lapsed"))
         return
     looks_right = _CONTACT_LENGTH[0] <= len(contact) <= _CONTACT_LENGTH[1]
     if not looks_right or not await _check_out(
