@@ -228,7 +228,9 @@ async def test_a_receipt_question_left_unanswered_lapses(database_url: str, redi
         await _buy_premium_by_card(platform, alice, "Premium", "🧾 By law")
         # A quarter of an hour later (the wait's deadline moved into the past, where it would be by then):
         [key] = [k async for k in redis.scan_iter(match=f"fsm:*:{alice}:data")]
-        data = json.loads(await redis.get(key))
+        stored = await redis.get(key)
+        assert stored is not None
+        data = json.loads(stored)
         await redis.set(key, json.dumps(data | {"buying_until": 0}))
 
         [lapsed] = await platform.answer(alice, "what happens next in the story?")
