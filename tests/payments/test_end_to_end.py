@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from storycam.payments.sealing import Sealer
 from storycam.payments.settings import DEVELOPMENT_ENCRYPTION_KEY
 from tests.gateway.live import Platform, buttons, live_platform, words
+from tests.gateway.support import until
 
 pytestmark = pytest.mark.slow
 
@@ -182,7 +183,12 @@ async def test_with_receipts_on_the_card_checkout_asks_where_the_receipt_goes_fi
         assert payment["receipt_registration"] == "pending"  # a receipt went with the payment
         sealed = await _personal(database_url, alice)
         assert Sealer((DEVELOPMENT_ENCRYPTION_KEY,)).open(sealed) == {"receipt_contact": {"email": "alice@example.com"}}
-        # The wait is over: what Alice writes now is not taken for a contact.
+        # The wait is over: the question's old Cancel button only says so, and what Alice writes now is not taken
+        # for a contact.
+        answer = await platform.tap(alice, ask["message_id"], buttons(ask)["✖️ Cancel"])
+        await until(lambda: _answered(platform, answer))
+        closed = (await platform.control.get(f"/sandbox/callbacks/{answer}")).json()["answer"]
+        assert closed["text"] == "That question is closed already."
         [reply] = await platform.answer(alice, "hello there")
         assert not words(reply).startswith("That doesn't look like")
 
@@ -209,6 +215,10 @@ async def _buy_premium_by_card(platform: Platform, person: int, premium: str, as
     await platform.tap(person, offers["message_id"], buttons(offers)[label])
     [ask] = await platform.wait_for_bot(person, 1, where=lambda m: words(m).startswith(asked))
     return ask
+
+
+async def _answered(platform: Platform, query_id: str) -> bool:
+    return bool((await platform.control.get(f"/sandbox/callbacks/{query_id}")).json()["answered"])
 
 
 async def _personal(database_url: str, user: int) -> bytes:

@@ -166,6 +166,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
             "else, please send it again; to buy: /premium"
         ),
     },
+    "premium.receipt.closed": {"ru": "Этот вопрос уже закрыт.", "en": "That question is closed already."},
     "premium.button.cancel": {"ru": "✖️ Отмена", "en": "✖️ Cancel"},
     "provider.stars": {"ru": "⭐ Звёзды", "en": "⭐ Stars"},
     "provider.yookassa": {"ru": "💳 Картой", "en": "💳 Card"},

@@ -124,9 +124,12 @@ async def receipt_contact_sent(
 
 
 async def receipt_canceled(query: CallbackQuery, language: Language, bot: Bot, state: FSMContext) -> None:
+    if await state.get_state() != Buying.receipt_contact.state:
+        # An older question's button: the contact was given (the checkout is open) or the wait ended already.
+        await query.answer(text(language, "premium.receipt.closed"))
+        return
     await query.answer()
-    if await state.get_state() == Buying.receipt_contact.state:
-        await _done_buying(state, await state.get_data())
+    await _done_buying(state, await state.get_data())
     await bot.send_message(query.from_user.id, text(language, "premium.receipt.canceled"))
 
 
