@@ -202,11 +202,14 @@ async def live_platform(
     }
     settings = make_settings(BY_NAME["gateway"], database_url, redis_url, **overrides)
     assert isinstance(settings, GatewaySettings)
-    # The emulator's people have the same ids in every test: start each test with none of them known.
+    # The emulator's people have the same ids in every test: start each test with none of them known. Purchases
+    # too: a fresh emulator numbers messages from 1 again, and a purchase is keyed by its offer message, so an
+    # earlier test's purchase would answer "already paid" to the same tap.
     connection = await asyncpg.connect(database_url)
     try:
         await connection.execute(
-            "TRUNCATE gateway.users, payments.subscriptions, story.progress, story.interactions, story.endings_found"
+            "TRUNCATE gateway.users, payments.subscriptions, payments.purchases, story.progress, story.interactions,"
+            " story.endings_found CASCADE"
         )
     finally:
         await connection.close()
