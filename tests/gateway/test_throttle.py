@@ -58,3 +58,18 @@ async def test_a_tap_over_the_limit_stops_its_spinner_with_a_note(
     assert note not in notes[:2], notes
     assert notes[2:] == [note, note], notes
     assert not [m for m in replies if "catch my breath" in m["text"]]  # a note on the button, not a message
+
+
+async def test_a_flood_of_taps_costs_a_few_notes_a_window_not_one_each(
+    database_url: str, redis_url: str, redis: Redis
+) -> None:
+    async with live_platform(database_url, redis_url, user_updates_per_window=2, user_window_seconds=60) as platform:
+        await platform.say(platform.alice, "/language")  # 1 of 2
+        chooser = (await platform.wait_for_bot(platform.alice, 1))[-1]
+        english = buttons(chooser)["🇬🇧 English"]
+        taps = [await platform.tap(platform.alice, chooser["message_id"], english) for _ in range(12)]
+        await until(lambda: platform.handled_everything(redis))
+        answers = [(await platform.control.get(f"/sandbox/callbacks/{tap}")).json() for tap in taps]
+    notes = [(a["answer"] or {}).get("text") for a in answers]
+    assert notes.count("Not so fast! Give me a few seconds, then tap again.") == 3
+    assert [a["answered"] for a in answers[4:]] == [False] * 8  # acked at the door, nothing sent

@@ -32,8 +32,17 @@ _NEVER_THROTTLED: Final = frozenset({"pre_checkout_query", "shipping_query"})
 _PAYMENT_MESSAGES: Final = ("successful_payment", "refunded_payment")
 
 
+# Taps over the limit answered with a note, per user and window; past it they are acked unanswered, so a flood of
+# taps costs the partition a few Bot API calls a window, not one each (their spinners stop by themselves).
+_BRUSH_OFFS_PER_WINDOW: Final = 3
+
+
 def warned_key(user_id: int) -> str:
     return f"telegram:throttle-warned:{user_id}"
+
+
+def _brushed_key(user_id: int) -> str:
+    return f"telegram:throttle-brushed:{user_id}"
 
 
 class InboundThrottle:
@@ -56,7 +65,12 @@ class InboundThrottle:
             return Admission.HANDLE
         THROTTLED.inc()
         if isinstance(update.get("callback_query"), Mapping):
-            return Admission.BRUSH_OFF  # a tap is answered in any case, or its button spins on
+            # A tap is answered, or its button spins on: up to a few a window, one round trip to count them.
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.set(_brushed_key(user_id), 0, nx=True, ex=self._seconds)
+                pipe.incr(_brushed_key(user_id))
+                _, brushed = await pipe.execute()
+            return Admission.BRUSH_OFF if int(brushed) <= _BRUSH_OFFS_PER_WINDOW else Admission.DROP
         warned = await self._redis.set(warned_key(user_id), "1", nx=True, ex=self._seconds)
         return Admission.SLOW_DOWN if warned and chat_of(update) is not None else Admission.DROP
 
@@ -83,7 +97,7 @@ class InboundThrottle:
 
 async def forget(redis: Redis, user_id: int) -> None:
     """The user's window and warning, for ``/delete_me``."""
-    keys = [warned_key(user_id)]
+    keys = [warned_key(user_id), _brushed_key(user_id)]
     keys += [key async for key in redis.scan_iter(match=f"*inbound/{user_id}/*", count=1000)]
     await redis.delete(*keys)
 
