@@ -140,6 +140,14 @@ class PaymentsSettings(ServiceSettings):
         """The configured providers that have what they need to work."""
         return frozenset(p for p in self.payment_providers if not self.missing_credentials(p))
 
+    @property
+    def receipt_providers(self) -> frozenset[Provider]:
+        """The enabled providers whose payments carry a 54-FZ receipt, so their checkout needs the buyer's contact:
+        the card through YooKassa once a tax system is set."""
+        if self.yookassa_tax_system_code is None:
+            return frozenset()
+        return self.enabled_providers & {Provider.YOOKASSA}
+
     def missing_credentials(self, provider: Provider) -> tuple[str, ...]:
         needed: dict[Provider, tuple[str, ...]] = {
             Provider.STARS: (),  # the gateway's bot token is all Stars need

@@ -55,11 +55,10 @@ async def offers(payments: Payments) -> Offers:
                 prices=prices,
             )
         )
-    receipts = Provider.YOOKASSA in enabled and payments.settings.yookassa_tax_system_code is not None
     return Offers(
         providers=[p.value for p in enabled],
         offers=listed,
-        receipt_contact_for=[Provider.YOOKASSA.value] if receipts else [],
+        receipt_contact_for=[p.value for p in enabled if p in payments.settings.receipt_providers],
     )
 
 

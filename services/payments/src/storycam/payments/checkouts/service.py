@@ -86,7 +86,7 @@ async def checkout(
 ) -> Checkout:
     provider = Provider(request.provider)
     contact = receipt_contact(request.receipt_contact)
-    if provider is Provider.YOOKASSA and payments.settings.yookassa_tax_system_code is not None and contact is None:
+    if provider in payments.settings.receipt_providers and contact is None:
         # YooKassa refuses a payment without its receipt when the shop sends receipts, and the law wants one.
         raise ReceiptContactRequired()
     fields = CheckoutFields(

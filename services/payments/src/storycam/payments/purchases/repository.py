@@ -208,10 +208,8 @@ async def move(
     return _purchase(row) if row else None
 
 
-async def recent(
-    db: Executor, user_id: int, limit: int = 10, *, unpaid_for: timedelta = UNPAID_SHOWN
-) -> list[Purchase]:
-    """The user's latest purchases, newest first (``/payments``). A checkout still unpaid after ``unpaid_for`` is
+async def recent(db: Executor, user_id: int, limit: int = 10) -> list[Purchase]:
+    """The user's latest purchases, newest first (``/payments``). A checkout still unpaid after ``UNPAID_SHOWN`` is
     one the user walked away from (an invoice never paid, a wallet page closed): not a payment worth a line. It
     stays on record, and shows again if it is paid after all."""
     rows = await db.fetch(
@@ -219,7 +217,7 @@ async def recent(
         "AND (status <> 'pending' OR created_at > now() - $3::interval) ORDER BY created_at DESC, id LIMIT $2",
         user_id,
         limit,
-        unpaid_for,
+        UNPAID_SHOWN,
     )
     return [_purchase(row) for row in rows]
 
