@@ -18,7 +18,7 @@ from storycam.gateway.ingress import throttle
 from storycam.gateway.users import service as users
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
-from storycam.kit.uow import UnitOfWork
+from storycam.kit.uow import unit_of_work
 
 log = get_logger(__name__)
 
@@ -52,7 +52,6 @@ async def erasure_answered(
     callback_data: ConfirmErasure,
     language: Language,
     service: ServiceState,
-    work: UnitOfWork,
     state: FSMContext,
     bot: Bot,
 ) -> None:
@@ -69,10 +68,13 @@ async def erasure_answered(
         await _reply(query, text(language, "delete.kept"))
         return
     request = UserErasureRequested(request_id=uuid.uuid4(), user_id=user_id, requested_at=datetime.now(UTC))
-    await users.erase(work, request)
+    # Its own unit of work, committed before the user reads "done": the update's unit commits only after the
+    # handler returns, so "done" would otherwise be sent while the erasure could still roll back.
+    async with unit_of_work(service.db, service.outbox) as work:
+        await users.erase(work, request)
+        work.after_commit(lambda: users.forget_in_redis(service.redis, user_id))
+        work.after_commit(lambda: throttle.forget(service.redis, user_id))
     await state.clear()
-    work.after_commit(lambda: users.forget_in_redis(service.redis, user_id))
-    work.after_commit(lambda: throttle.forget(service.redis, user_id))
     log.info("user.erasure_requested", request_id=str(request.request_id))
     await _reply(query, text(language, "delete.done"))
 
