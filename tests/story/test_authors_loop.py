@@ -127,7 +127,10 @@ async def test_the_watcher_reimports_when_the_file_changes(tmp_path: Path, pool:
 
     def say(line: str) -> None:
         said.append(line)
-        if line.startswith(f"{slug}: imported as version"):
+        if line == f"{slug}: imported as version 1":
+            # Saved the moment the first import is done, before the watch has begun: still seen.
+            _edit(folder, OLD_LAMP, "Edit 1.")
+        elif line == f"{slug}: imported as version 2":
             imported.set()
 
     settings = StorySettings()
@@ -138,17 +141,13 @@ async def test_the_watcher_reimports_when_the_file_changes(tmp_path: Path, pool:
         async with asyncio.timeout(60):  # a guard against a hang, not a measurement
             await imported.wait()
             imported.clear()
-            # The first import happened before watching began; an edit now may race the watch's start, so
-            # write until the watcher has seen one (each write is a real change).
-            for attempt in range(1, 200):
-                _edit(folder, OLD_LAMP if attempt == 1 else f"Edit {attempt - 1}.", f"Edit {attempt}.")
-                try:
-                    async with asyncio.timeout(2):
-                        await imported.wait()
-                    break
-                except TimeoutError:
-                    continue
+            said.clear()
+            # A save while watching: version 3, and nothing imported while nothing changes.
+            _edit(folder, "Edit 1.", "Edit 2.")
+            while f"{slug}: imported as version 3" not in said:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(2.5)  # two of the watch's idle turns
     finally:
         stop.set()
         await watching
-    assert f"{slug}: imported as version 2" in said
+    assert [line for line in said if "version" in line] == [f"{slug}: imported as version 3"], said

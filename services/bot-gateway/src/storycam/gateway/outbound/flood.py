@@ -101,6 +101,19 @@ return 0
 """
 
 
+def _window_key(bot_id: int, scope: str) -> str:
+    return f"telegram:window:{bot_id}:{scope}"
+
+
+def _pause_key(bot_id: int, scope: str) -> str:
+    return f"telegram:pause:{bot_id}:{scope}"
+
+
+async def forget_chat(redis: Redis, bot_id: int, chat_id: int) -> None:
+    """The chat's pacing window and pause (what was last sent there, and when), for an erased user."""
+    await redis.delete(_window_key(bot_id, str(chat_id)), _pause_key(bot_id, str(chat_id)))
+
+
 @dataclass(frozen=True)
 class _Window:
     size: int  # messages
@@ -146,13 +159,9 @@ class FloodControl(BaseRequestMiddleware):
                 RETRY_AFTER.inc()
                 scope = str(chat_id) if isinstance(chat_id, int) else "all"
                 log.warning("telegram.retry_after", method=method.__api_method__, scope=scope, seconds=exc.retry_after)
-                await self._redis.set(self._pause_key(bot.id, scope), "1", px=int(exc.retry_after * 1000))
+                await self._redis.set(_pause_key(bot.id, scope), "1", px=int(exc.retry_after * 1000))
                 await asyncio.sleep(exc.retry_after)
         raise AssertionError("unreachable")  # pragma: no cover
-
-    @staticmethod
-    def _pause_key(bot_id: int, scope: str) -> str:
-        return f"telegram:pause:{bot_id}:{scope}"
 
     async def _wait_for_turn(self, bot_id: int, chat_id: Any, cost: int) -> None:
         started = time.monotonic()
@@ -164,12 +173,12 @@ class FloodControl(BaseRequestMiddleware):
 
     async def _take_turn(self, bot_id: int, chat_id: Any, cost: int, *, spare: bool) -> int:
         """0 when the turn was taken; else the ms to wait for one (with ``spare``: no room to spare now)."""
-        pauses = [self._pause_key(bot_id, "all")]
-        windows = [f"telegram:window:{bot_id}:all"]
+        pauses = [_pause_key(bot_id, "all")]
+        windows = [_window_key(bot_id, "all")]
         chat = _Window(0, 0)
         if isinstance(chat_id, int):
-            pauses.append(self._pause_key(bot_id, str(chat_id)))
-            windows.append(f"telegram:window:{bot_id}:{chat_id}")
+            pauses.append(_pause_key(bot_id, str(chat_id)))
+            windows.append(_window_key(bot_id, str(chat_id)))
             chat = self._private if chat_id > 0 else self._group
         else:
             pauses.append(pauses[0])

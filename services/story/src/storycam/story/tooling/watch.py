@@ -32,6 +32,12 @@ def _relevant(change: Change, path: str) -> bool:
     return not name.startswith((".", "#")) and not name.endswith(("~", ".swp", ".tmp"))
 
 
+def _fingerprint(path: Path) -> dict[str, bytes]:
+    """The story's files and their contents, to tell whether any changed."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return {str(file): file.read_bytes() for file in files if _relevant(Change.modified, str(file))}
+
+
 class StoryWatcher:
     def __init__(
         self,
@@ -83,11 +89,18 @@ class StoryWatcher:
         return package
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Import now, then at every change until ``stop`` is set."""
+        """Import now, then at every change until ``stop`` is set.
+
+        The watcher starts only when ``awatch`` is first iterated, after the first import: a file saved in between
+        would go unnoticed, so the first (empty, on the timeout) batch compares the files with what was imported."""
         self._say(f"watching {self.path} for changes")
+        imported = _fingerprint(self.path)
         await self.reload()
-        async for _changes in awatch(self.path, watch_filter=_relevant, stop_event=stop):
-            await self.reload()
+        batches = awatch(self.path, watch_filter=_relevant, stop_event=stop, rust_timeout=1_000, yield_on_timeout=True)
+        async for changes in batches:
+            if changes or (imported is not None and _fingerprint(self.path) != imported):
+                await self.reload()
+            imported = None
 
 
 class _LintFailed(Exception):

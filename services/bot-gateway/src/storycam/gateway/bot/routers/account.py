@@ -15,6 +15,7 @@ from storycam.contracts.users import UserErasureRequested
 from storycam.gateway.bot.keyboards import ChooseLanguage, ConfirmErasure, confirm_erasure, languages, remove_buttons
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.ingress import throttle
+from storycam.gateway.outbound import flood
 from storycam.gateway.users import service as users
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
@@ -77,6 +78,8 @@ async def erasure_answered(
     await state.clear()
     log.info("user.erasure_requested", request_id=str(request.request_id))
     await _reply(query, text(language, "delete.done"))
+    # Sending "done" wrote the chat's pacing window again; nothing of the user is kept, that neither.
+    await flood.forget_chat(service.redis, bot.id, user_id)
 
 
 async def _reply(query: CallbackQuery, answer: str) -> None:
