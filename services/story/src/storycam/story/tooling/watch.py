@@ -94,7 +94,7 @@ class StoryWatcher:
         The watcher starts only when ``awatch`` is first iterated, after the first import: a file saved in between
         would go unnoticed, so the first (empty, on the timeout) batch compares the files with what was imported."""
         self._say(f"watching {self.path} for changes")
-        imported = _fingerprint(self.path)
+        imported: dict[str, bytes] | None = _fingerprint(self.path)
         await self.reload()
         batches = awatch(self.path, watch_filter=_relevant, stop_event=stop, rust_timeout=1_000, yield_on_timeout=True)
         async for changes in batches:
