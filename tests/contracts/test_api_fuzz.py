@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from storycam.kit.service_auth import ServiceAuth
 from storycam.story import __file__ as story_init
-from tests.gateway.live import free_port
+from tests.support.ports import free_port
 from tests.support.services import BY_NAME, TEST_SECRET, make_settings
 
 STORY_PACKAGE = Path(story_init).parent

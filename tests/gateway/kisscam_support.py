@@ -22,7 +22,7 @@ from storycam.contracts.media import JobDone, JobFailed, JobProgress, KissCamJob
 from storycam.contracts.payments import Account, Allowances, Quote
 from storycam.gateway.kisscam.events import GROUP
 from storycam.kit.bus import StreamBus
-from tests.gateway.live import Platform, buttons, free_port, live_platform, served
+from tests.gateway.live import Listener, Platform, buttons, live_platform, served
 from tests.gateway.support import stream_settled, until
 from tests.sandbox.media_files import png
 from tests.support.services import BY_NAME, build
@@ -193,10 +193,8 @@ async def platform_with_media(database_url: str, redis_url: str, storage: Path) 
 
     The emulator's people have the same ids in every test: their earlier jobs (which media would reuse) and charges
     (which count against today's allowance) are cleared first."""
-    media_port = free_port()
-    async with live_platform(
-        database_url, redis_url, media_url=f"http://127.0.0.1:{media_port}", storage_url=str(storage)
-    ) as platform:
+    media_at = Listener()
+    async with live_platform(database_url, redis_url, media_url=media_at.url, storage_url=str(storage)) as platform:
         people = [platform.alice, platform.masha]
         connection = await asyncpg.connect(database_url)
         try:
@@ -211,5 +209,5 @@ async def platform_with_media(database_url: str, redis_url: str, storage: Path) 
             storage_url=str(storage),
             payments_url=str(platform.payments.base_url),
         )
-        async with served(media, media_port):
+        async with served(media, media_at):
             yield platform

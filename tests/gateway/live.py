@@ -29,19 +29,25 @@ from tests.gateway.support import updates_settled
 from tests.support.services import BY_NAME, TEST_SECRET, build, make_settings
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+class Listener:
+    """A port of our own from the moment it is chosen: bound now and kept until the app serves on it, so another
+    process's connection cannot take the port in between (a free port looked up and closed could be)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = int(self.socket.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
 
 
 @contextlib.asynccontextmanager
-async def served(app: FastAPI, port: int) -> AsyncIterator[FastAPI]:
+async def served(app: FastAPI, listener: Listener) -> AsyncIterator[FastAPI]:
     server = uvicorn.Server(
         # A short graceful shutdown: a browser keeps an event stream open that would otherwise hold it up.
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on", timeout_graceful_shutdown=2)
+        uvicorn.Config(app, log_config=None, lifespan="on", timeout_graceful_shutdown=2)
     )
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listener.socket]))
     async with asyncio.timeout(20):
         while not server.started:
             if task.done():
@@ -52,6 +58,7 @@ async def served(app: FastAPI, port: int) -> AsyncIterator[FastAPI]:
     finally:
         server.should_exit = True
         await task
+        listener.socket.close()
 
 
 async def _wait_ready(url: str) -> None:
@@ -175,7 +182,13 @@ async def live_platform(
     ``story_overrides`` are settings of the story service, ``payments_settings`` of payments. With
     ``card_payments``, payments sells by card through the emulator's YooKassa, which notifies payments' webhook from
     127.0.0.1 (as ``make dev`` wires them)."""
-    emulator_port, gateway_port, payments_port, story_port = free_port(), free_port(), free_port(), free_port()
+    emulator, gateway_at, payments_at, story_at = Listener(), Listener(), Listener(), Listener()
+    emulator_port, gateway_port, payments_port, story_port = (
+        emulator.port,
+        gateway_at.port,
+        payments_at.port,
+        story_at.port,
+    )
     shop = YooKassaConfig(
         webhook_url=f"http://127.0.0.1:{payments_port}/webhooks/yookassa" if card_payments else None,
         source_address="127.0.0.1" if card_payments else None,
@@ -214,8 +227,8 @@ async def live_platform(
     finally:
         await connection.close()
     async with (
-        served(create_emulator(SANDBOX_BOT_TOKEN, config=SandboxConfig(yookassa=shop)), emulator_port),
-        served(build(BY_NAME["payments"], database_url, redis_url, **payments_overrides), payments_port),
+        served(create_emulator(SANDBOX_BOT_TOKEN, config=SandboxConfig(yookassa=shop)), emulator),
+        served(build(BY_NAME["payments"], database_url, redis_url, **payments_overrides), payments_at),
         served(
             build(
                 BY_NAME["story"],
@@ -224,9 +237,9 @@ async def live_platform(
                 payments_url=f"http://127.0.0.1:{payments_port}",
                 **(story_overrides or {}),
             ),
-            story_port,
+            story_at,
         ),
-        served(build(BY_NAME["gateway"], database_url, redis_url, **overrides), gateway_port) as gateway,
+        served(build(BY_NAME["gateway"], database_url, redis_url, **overrides), gateway_at) as gateway,
         httpx.AsyncClient(base_url=f"http://127.0.0.1:{emulator_port}", timeout=15) as control,
         httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{payments_port}", auth=ServiceAuth(TEST_SECRET, "support"), timeout=15

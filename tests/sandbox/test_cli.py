@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,19 +12,13 @@ import httpx
 
 from storycam.sandbox.cli import arguments_of, config_of
 from tests.sandbox.bot_api import TOKEN
+from tests.support.ports import free_port
 
 SCRIPT = Path(sys.executable).parent / "storycam-sandbox"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 async def test_the_console_script_serves_the_bot_api() -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             *(str(SCRIPT), "--port", str(port), "--token", TOKEN, "--bot-name", "Dev bot"),

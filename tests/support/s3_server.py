@@ -6,7 +6,6 @@ meet it in production; only the endpoint differs. Stopped by its own PID when th
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,22 +14,17 @@ from contextlib import contextmanager
 
 import httpx
 
+from tests.support.ports import free_port
+
 # moto accepts any credentials; the client still signs every request with them.
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "storycam-test", "AWS_SECRET_ACCESS_KEY": "storycam-test-secret"}
 REGION = "us-east-1"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def moto_server() -> Iterator[str]:
     """The endpoint URL of a fresh moto server, running until the block ends."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         env={**os.environ, **CREDENTIALS},
