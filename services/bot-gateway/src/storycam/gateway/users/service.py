@@ -61,9 +61,23 @@ def _ticket_key(telegram_id: int) -> str:
     return f"telegram:erasure-ticket:{telegram_id}"
 
 
-async def open_erasure_ticket(redis: Redis, telegram_id: int, ticket: str) -> None:
-    """The confirmation now asked for; it replaces any earlier one and lapses after a few minutes."""
-    await redis.set(_ticket_key(telegram_id), ticket, ex=ERASURE_TICKET_SECONDS)
+def _question_key(telegram_id: int) -> str:
+    return f"telegram:erasure-question:{telegram_id}"
+
+
+async def open_erasure_ticket(redis: Redis, telegram_id: int, ticket: str) -> int | None:
+    """The confirmation now asked for; it replaces any earlier one and lapses after a few minutes. Returns the
+    message of the earlier question still open, if any, whose buttons no longer work."""
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.set(_ticket_key(telegram_id), ticket, ex=ERASURE_TICKET_SECONDS)
+        pipe.getdel(_question_key(telegram_id))
+        _, earlier = await pipe.execute()
+    return int(earlier) if earlier is not None else None
+
+
+async def erasure_question_asked(redis: Redis, telegram_id: int, message_id: int) -> None:
+    """The message that carries the open confirmation, so that a newer question can take its buttons away."""
+    await redis.set(_question_key(telegram_id), message_id, ex=ERASURE_TICKET_SECONDS)
 
 
 async def use_erasure_ticket(redis: Redis, telegram_id: int, ticket: str) -> bool:
@@ -76,7 +90,7 @@ async def forget_in_redis(redis: Redis, telegram_id: int) -> None:
     """What the gateway keeps about the user in Redis, beyond the conversation state (cleared by the handler) and
     the inbound limit (``ingress.throttle.forget``): their confirmation, the messages kept for editing in place, and
     the pacing window of their chat (numbers and times of the last messages sent there; lapses in seconds anyway)."""
-    keys = [_ticket_key(telegram_id), f"kisscam:collect:{telegram_id}"]
+    keys = [_ticket_key(telegram_id), _question_key(telegram_id), f"kisscam:collect:{telegram_id}"]
     await kisscam_records.forget_user(redis, telegram_id)  # Kiss Cam's jobs: their photos' file ids
     for pattern in (
         f"telegram:edit:{telegram_id}:*",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from contextlib import suppress
 from datetime import UTC, datetime
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -16,6 +18,7 @@ from storycam.gateway.bot.keyboards import ChooseLanguage, ConfirmErasure, confi
 from storycam.gateway.bot.texts import Language, text
 from storycam.gateway.ingress import throttle
 from storycam.gateway.outbound import flood
+from storycam.gateway.outbound.flood import SkippedForLimits, best_effort
 from storycam.gateway.users import service as users
 from storycam.kit.logging import get_logger
 from storycam.kit.state import ServiceState
@@ -39,13 +42,20 @@ async def privacy(message: Message, language: Language) -> None:
     await message.answer(text(language, "privacy"))
 
 
-async def ask_erasure(message: Message, language: Language, service: ServiceState) -> None:
+async def ask_erasure(message: Message, language: Language, service: ServiceState, bot: Bot) -> None:
     if message.from_user is None:
         return
-    # A fresh ticket per question: the newest confirmation is the only one that works, and only for a while.
+    user_id = message.from_user.id
+    # A fresh ticket per question: the newest confirmation is the only one that works, and only for a while; an
+    # earlier question still open loses its buttons, so the chat shows one question to answer.
     ticket = secrets.token_urlsafe(9)
-    await users.open_erasure_ticket(service.redis, message.from_user.id, ticket)
-    await message.answer(text(language, "delete.confirm"), reply_markup=confirm_erasure(language, ticket))
+    earlier = await users.open_erasure_ticket(service.redis, user_id, ticket)
+    if earlier is not None:
+        # Cosmetic: when the limits have no room, or the old message is gone, a tap on it is still told it is stale.
+        with suppress(SkippedForLimits, TelegramBadRequest), best_effort():
+            await remove_buttons(bot, message.chat.id, earlier)
+    question = await message.answer(text(language, "delete.confirm"), reply_markup=confirm_erasure(language, ticket))
+    await users.erasure_question_asked(service.redis, user_id, question.message_id)
 
 
 async def erasure_answered(
