@@ -109,7 +109,7 @@ async def test_one_photo_then_classic_posts_one_job_with_the_photo_in_storage(
         assert (tmp_path / job["photo_keys"][0]).read_bytes() == image
 
         chosen = next(m for m in await platform.bot_messages(alice) if m["message_id"] == prompt["message_id"])
-        assert chosen["text"] == "✅ 🏟 Classic · 🌹 Romantic — free, 2 of 3 left today"
+        assert chosen["text"] == "✅ 🏟 Classic · 🌹 Romantic — free, 1 of 3 more today", "counting this clip"
         assert not buttons(chosen)
         progress = await stage.progress_message(alice, job["job_id"])
         assert progress["text"] == "🎟 In the queue: you're number 2. The video will arrive right here."

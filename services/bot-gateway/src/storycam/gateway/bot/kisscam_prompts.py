@@ -12,22 +12,23 @@ from storycam.gateway.kisscam.progress import edit_or_send
 from storycam.gateway.kisscam.service import KissCam
 
 
-def price_words(language: Language, price: Price) -> str:
+def price_words(language: Language, price: Price, *, chosen: bool = False) -> str:
+    """The price as offered; ``chosen``: as it reads once this clip is ordered (the allowance left after it)."""
     quote, allowances = price.quote, price.allowances
+    taken = 1 if chosen else 0
+    suffix = ".chosen" if chosen else ""
     if quote.source == "daily_allowance":
         if allowances is None:
             return text(language, "kisscam.price.free")
-        return text(
-            language, "kisscam.price.daily", left=allowances.classic_left_today, per_day=allowances.classic_per_day
-        )
+        left = max(0, allowances.classic_left_today - taken)
+        return text(language, f"kisscam.price.daily{suffix}", left=left, per_day=allowances.classic_per_day)
     if quote.source == "ai_trial":
         return text(language, "kisscam.price.trial")
     if quote.source == "subscription_allowance":
         if allowances is None:
             return text(language, "kisscam.price.free")
-        return text(
-            language, "kisscam.price.included", left=allowances.ai_left_in_period, total=allowances.ai_in_period
-        )
+        left = max(0, allowances.ai_left_in_period - taken)
+        return text(language, f"kisscam.price.included{suffix}", left=left, total=allowances.ai_in_period)
     return credits_phrase(language, quote.credits) if quote.credits else text(language, "kisscam.price.free")
 
 

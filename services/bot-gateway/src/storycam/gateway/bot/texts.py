@@ -460,11 +460,19 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "бесплатно, сегодня осталось {left} из {per_day}",
         "en": "free, {left} of {per_day} left today",
     },
+    "kisscam.price.daily.chosen": {
+        "ru": "бесплатно, сегодня ещё {left} из {per_day}",
+        "en": "free, {left} of {per_day} more today",
+    },
     "kisscam.price.free": {"ru": "бесплатно", "en": "free"},
     "kisscam.price.trial": {"ru": "бесплатно — ваше пробное AI-видео", "en": "free — your trial AI video"},
     "kisscam.price.included": {
         "ru": "входит в Премиум, осталось {left} из {total} в этом периоде",
         "en": "included in Premium, {left} of {total} left this period",
+    },
+    "kisscam.price.included.chosen": {
+        "ru": "входит в Премиум, в этом периоде ещё {left} из {total}",
+        "en": "included in Premium, {left} of {total} more this period",
     },
     "kisscam.pick_style": {
         "ru": "{provider}: {price}.\n\nВыберите стиль — ничего не спишется, пока видео не будет готово:",

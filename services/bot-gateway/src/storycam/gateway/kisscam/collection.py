@@ -40,7 +40,8 @@ class Collection(BaseModel):
     last_photo_at: float = 0.0
     prompt_message_id: int | None = None
     provider: KissCamProvider | None = None
-    price: str | None = None  # the price as shown with the styles, repeated once a style is picked
+    price: str | None = None  # the price as shown with the styles
+    price_chosen: str | None = None  # and as it reads once a style is picked (the allowance left after this clip)
 
     def fresh_job(self) -> None:
         """Media refused the job for good: a next try is another job."""

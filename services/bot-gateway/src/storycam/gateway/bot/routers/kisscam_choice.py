@@ -53,6 +53,7 @@ async def _offer_styles(
     name = text(language, f"kisscam.provider.{provider}")
     if price.quote.affordable:
         collection.price = price_words(language, price)
+        collection.price_chosen = price_words(language, price, chosen=True)
         words = text(language, "kisscam.pick_style", provider=name, price=collection.price)
         markup = kisscam_buttons.styles(language, collection.id)
     else:
@@ -86,7 +87,7 @@ async def style_picked(
             "kisscam.chosen",
             provider=text(language, f"kisscam.provider.{collection.provider}"),
             style=text(language, f"kisscam.style.{callback_data.style}"),
-            price=collection.price or text(language, "kisscam.price.free"),
+            price=collection.price_chosen or collection.price or text(language, "kisscam.price.free"),
         )
         await bot.edit_message_text(text=chosen, chat_id=chat_id, message_id=collection.prompt_message_id)
     await launch(bot, kisscam, chat_id, user_id, language, collection, callback_data.style)
