@@ -38,7 +38,7 @@ OFFERS = Offers(
             kind="subscription",
             title=LocalizedText(ru="Премиум на 30 дней", en="Premium for 30 days"),
             description=LocalizedText(
-                ru="Все премиум-истории и 10 AI-видео в месяц", en="Every premium story and 10 AI videos a month"
+                ru="Все премиум-истории и 10 ИИ-видео в месяц", en="Every premium story and 10 AI videos a month"
             ),
             premium_days=30,
             ai_videos_per_period=10,
@@ -50,7 +50,7 @@ OFFERS = Offers(
         Offer(
             product_id="credits_10",
             kind="credits",
-            title=LocalizedText(ru="10 кредитов на AI-видео", en="10 AI video credits"),
+            title=LocalizedText(ru="10 кредитов на ИИ-видео", en="10 AI video credits"),
             description=LocalizedText(ru="Для Kiss Cam AI", en="For Kiss Cam AI"),
             ai_video_credits=10,
             prices=[

@@ -65,8 +65,8 @@ async def test_balance_shows_the_account(database_url: str, redis_url: str, redi
             assert premium["text"] == (
                 "Ваш баланс\n\n⭐ Премиум до 31.01.2030\n⏹ Автопродление выключено\n"
                 "💎 Кредиты Kiss Cam: 12 (ещё 2 заняты видео в работе)\n\nБесплатно\n"
-                "🎬 Классических клипов сегодня: 2 из 3\n🎁 Пробное AI-видео: использовано\n"
-                "🤖 AI-видео по подписке: 7 из 10"
+                "🎬 Классических клипов сегодня: 2 из 3\n🎁 Пробное ИИ-видео: использовано\n"
+                "🤖 ИИ-видео по подписке: 7 из 10"
             )
             assert not buttons(premium), "only a Stars renewal is cancelled from here"
 

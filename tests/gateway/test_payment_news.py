@@ -35,7 +35,7 @@ CARD_CHECKOUT = Checkout(
     purchase_id=uuid4(), provider="yookassa", status="pending", confirmation_url="https://yookassa.test/checkout/1"
 )
 PREMIUM = LocalizedText(ru="Премиум на 30 дней", en="Premium for 30 days")
-CREDITS = LocalizedText(ru="10 кредитов на AI-видео", en="10 AI video credits")
+CREDITS = LocalizedText(ru="10 кредитов на ИИ-видео", en="10 AI video credits")
 
 
 def _id() -> str:

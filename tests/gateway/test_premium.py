@@ -46,7 +46,7 @@ async def test_premium_shows_the_offers_in_the_users_language(database_url: str,
 
             russian = await _offers(platform, platform.masha)
             assert "Премиум на 30 дней — 250 ⭐ или 500 ₽" in russian["text"]
-            assert "10 кредитов на AI-видео — 150 ⭐ или 299,90 ₽" in russian["text"]
+            assert "10 кредитов на ИИ-видео — 150 ⭐ или 299,90 ₽" in russian["text"]
             assert "💳 Картой · Премиум на 30 дней · 500 ₽" in buttons(russian)
 
             # The main menu's Premium button shows the same offers.

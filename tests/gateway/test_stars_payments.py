@@ -74,7 +74,7 @@ async def test_a_pre_checkout_payments_refuses_is_declined_with_the_reason(
         )
         stub["pre_checkout"].mock(return_value=answer(PreCheckoutVerdict(ok=False, reason="price_changed")))
         async with live_platform(database_url, redis_url, payments_url=PAYMENTS_URL) as platform:
-            invoice = await _invoice(platform, platform.masha, "Звёзды · 10 кредитов на AI-видео · 150 ⭐")
+            invoice = await _invoice(platform, platform.masha, "Звёзды · 10 кредитов на ИИ-видео · 150 ⭐")
             outcome = await _pay(platform, platform.masha, invoice)
             assert outcome["status"] == "declined"
             assert outcome["error_message"].startswith("Цена изменилась с момента выставления счёта")

@@ -282,10 +282,10 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "🎬 Классических клипов сегодня: {left} из {total}",
         "en": "🎬 Classic clips left today: {left} of {total}",
     },
-    "balance.ai_trial.yes": {"ru": "🎁 Пробное AI-видео: доступно", "en": "🎁 AI video trial: available"},
-    "balance.ai_trial.no": {"ru": "🎁 Пробное AI-видео: использовано", "en": "🎁 AI video trial: used"},
+    "balance.ai_trial.yes": {"ru": "🎁 Пробное ИИ-видео: доступно", "en": "🎁 AI video trial: available"},
+    "balance.ai_trial.no": {"ru": "🎁 Пробное ИИ-видео: использовано", "en": "🎁 AI video trial: used"},
     "balance.ai_period": {
-        "ru": "🤖 AI-видео по подписке: {left} из {total}",
+        "ru": "🤖 ИИ-видео по подписке: {left} из {total}",
         "en": "🤖 AI videos in your subscription: {left} of {total} left",
     },
     "balance.button.cancel_renewal": {"ru": "⏹ Отключить автопродление", "en": "⏹ Cancel auto-renewal"},
@@ -396,7 +396,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
             "• <b>одно фото</b>, где видны лица обоих, или\n"
             "• <b>два фото</b> — по одному человеку на каждом: альбомом или двумя сообщениями подряд "
             "(в течение {minutes} мин).\n\n"
-            "Потом выберете видео: <b>Классика</b> (бесплатно каждый день) или <b>AI</b> (за кредиты)."
+            "Потом выберете видео: <b>Классика</b> (бесплатно каждый день) или <b>ИИ-видео</b> (за кредиты)."
         ),
         "en": (
             "💋 <b>Kiss Cam</b>\n\n"
@@ -452,7 +452,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "📸📸 Got both photos — one person in each.\n\nWhich video shall we make?",
     },
     "kisscam.provider.classic": {"ru": "🏟 Классика", "en": "🏟 Classic"},
-    "kisscam.provider.grok": {"ru": "✨ AI-видео", "en": "✨ AI video"},
+    "kisscam.provider.grok": {"ru": "✨ ИИ-видео", "en": "✨ AI video"},
     "kisscam.style.stadium": {"ru": "🏟 Стадион", "en": "🏟 Stadium"},
     "kisscam.style.romantic": {"ru": "🌹 Романтика", "en": "🌹 Romantic"},
     "kisscam.style.cinematic": {"ru": "🎬 Кино", "en": "🎬 Cinematic"},
@@ -465,7 +465,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "free, {left} of {per_day} more today",
     },
     "kisscam.price.free": {"ru": "бесплатно", "en": "free"},
-    "kisscam.price.trial": {"ru": "бесплатно — ваше пробное AI-видео", "en": "free — your trial AI video"},
+    "kisscam.price.trial": {"ru": "бесплатно — ваше пробное ИИ-видео", "en": "free — your trial AI video"},
     "kisscam.price.included": {
         "ru": "входит в Премиум, осталось {left} из {total} в этом периоде",
         "en": "included in Premium, {left} of {total} left this period",
@@ -606,7 +606,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "The video service didn't finish in time. It's not your fault — please try again a little later.",
     },
     "kisscam.reason.insufficient_credits": {
-        "ru": "Не хватает кредитов на AI-видео. Пополните баланс в /premium — или выберите классику.",
+        "ru": "Не хватает кредитов на ИИ-видео. Пополните баланс в /premium — или выберите классику.",
         "en": "Not enough credits for an AI video. Top up in /premium — or pick Classic.",
     },
     "kisscam.reason.rate_limited": {
