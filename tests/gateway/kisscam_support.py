@@ -50,6 +50,7 @@ class MediaStub:
         }
     )
     classic_left_today: int = 2
+    providers: list[str] = field(default_factory=lambda: ["classic", "grok"])  # what media says it can make
 
     def submit(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -68,6 +69,9 @@ class MediaStub:
         return KissCamJobAccepted(job_id=UUID(job_id), state="queued", queue_position=self.queue_position).model_dump(
             mode="json"
         )
+
+    def offered(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"providers": self.providers})
 
     def stats(self, request: httpx.Request) -> httpx.Response:
         if not self.stats_up:
@@ -177,6 +181,7 @@ async def kisscam_stage(database_url: str, redis_url: str, redis: Redis, storage
     # Every other HTTP call (the emulator's control API, payments, story) goes through untouched.
     with respx.mock(assert_all_called=False, assert_all_mocked=False) as router:
         router.post(f"{MEDIA_URL}/internal/v1/kisscam/jobs").mock(side_effect=media.submit)
+        router.get(f"{MEDIA_URL}/internal/v1/kisscam/providers").mock(side_effect=media.offered)
         router.get(url__regex=rf"{re.escape(MEDIA_URL)}/internal/v1/users/\d+/kisscam/stats").mock(
             side_effect=media.stats
         )

@@ -231,6 +231,38 @@ async def test_limits_from_media_are_answered_kindly_and_the_photos_wait(
         assert job["job_id"] != first_key
 
 
+async def test_a_refusal_for_a_kind_of_video_switched_off_keeps_the_photos(
+    database_url: str, redis_url: str, redis: Redis, tmp_path: Path
+) -> None:
+    async with kisscam_stage(database_url, redis_url, redis, tmp_path) as stage:
+        platform, alice = stage.platform, stage.platform.alice
+        # Offered while media said it could, then switched off there (the gateway's list is a minute old).
+        stage.media.refusal = (409, "provider_unavailable")
+        await stage.consent(alice)
+        await stage.photos(alice, photo(13))
+        prompt = await stage.prompt(alice)
+        assert list(buttons(prompt)) == ["🏟 Classic", "✨ AI video"]
+        await stage.pick(alice, prompt, "✨ AI video")
+        [said] = await platform.wait_for_bot(
+            alice, 1, where=lambda m: "AI videos aren't available right now" in m.get("text", "")
+        )
+        assert "Something broke" not in said["text"]
+        again = await stage.prompt(alice)
+        assert again["message_id"] == prompt["message_id"], "the photos wait and the choice is offered again"
+
+
+async def test_a_kind_of_video_media_cannot_make_is_not_offered(
+    database_url: str, redis_url: str, redis: Redis, tmp_path: Path
+) -> None:
+    async with kisscam_stage(database_url, redis_url, redis, tmp_path) as stage:
+        alice = stage.platform.alice
+        stage.media.providers = ["classic"]  # no xAI key on media
+        await stage.consent(alice)
+        await stage.photos(alice, photo(14))
+        prompt = await stage.prompt(alice)
+        assert list(buttons(prompt)) == ["🏟 Classic"]
+
+
 async def _job_on_its_way(stage: Stage) -> dict[str, object]:
     alice = stage.platform.alice
     await stage.consent(alice)

@@ -111,7 +111,9 @@ async def test_bad_requests_are_refused_clearly(
         three = await client.post(JOBS, json=job_body(job_id, 9031, keys * 3))
         style = await client.post(JOBS, json=job_body(job_id, 9031, keys, style="disco"))
         mismatch = await client.post(JOBS, json=job_body(job_id, 9031, keys), headers={"idempotency-key": str(uuid4())})
+        offered = (await client.get("/internal/v1/kisscam/providers")).json()
     assert (grok.status_code, grok.json()["error"]) == (409, "provider_unavailable")
+    assert offered == {"providers": ["classic"]}, "what the gateway offers: no xAI key, no AI video"
     assert (missing.status_code, missing.json()["error"]) == (422, "photo_missing")
     assert (outside.status_code, outside.json()["error"]) == (422, "bad_photo_key")
     assert (a_clip.status_code, a_clip.json()["error"]) == (422, "bad_photo_key")  # a job would delete it at its end
@@ -158,3 +160,15 @@ async def test_the_same_photos_and_style_again_get_the_stored_clip_free(
     assert late_answer.json()["reused"] is False
     row = await jobs_db.fetchrow("SELECT * FROM media.kisscam_jobs WHERE id = $1", again)
     assert (row["reused_from"], row["clip_key"], row["charge_key"]) == (first, made["clip_key"], None)
+
+
+async def test_with_an_xai_key_both_kinds_of_video_are_offered(
+    jobs_db: asyncpg.Connection, database_url: str, redis_url: str, storage_dir: Path
+) -> None:
+    async with media_service(database_url, redis_url, storage_dir, kisscam_workers=0, xai_api_key="xai-test") as (
+        client,
+        _,
+    ):
+        offered = await client.get("/internal/v1/kisscam/providers")
+    assert offered.status_code == 200
+    assert offered.json() == {"providers": ["classic", "grok"]}

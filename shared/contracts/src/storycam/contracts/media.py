@@ -34,6 +34,7 @@ FailureReason = Literal[
     "too_dark",
     "moderation",  # the provider refused the content
     "provider_failed",  # the provider failed or did not finish in time
+    "provider_unavailable",  # this kind of video is not configured on the server (no xAI key)
     "insufficient_credits",
     "rate_limited",  # the hourly limit
     "busy",  # a job of this user is already running
@@ -106,6 +107,12 @@ class JobFailed(Contract):
 
 
 MediaEvent = JobProgress | JobDone | JobFailed
+
+
+class KissCamProviders(Contract):
+    """``GET /internal/v1/kisscam/providers`` on media: the kinds of video it can make (configured there)."""
+
+    providers: list[KissCamProvider]
 
 
 class KissCamStats(Contract):

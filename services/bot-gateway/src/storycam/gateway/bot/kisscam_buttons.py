@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Final
 from urllib.parse import quote
 from uuid import UUID
@@ -47,7 +48,7 @@ def consent(language: Language) -> InlineKeyboardMarkup:
     )
 
 
-def providers(language: Language, collection: str) -> InlineKeyboardMarkup:
+def providers(language: Language, collection: str, available: Sequence[KissCamProvider]) -> InlineKeyboardMarkup:
     return buttons(
         [
             (
@@ -55,6 +56,7 @@ def providers(language: Language, collection: str) -> InlineKeyboardMarkup:
                 KissCamProviderPick(collection=collection, provider=provider),
             )
             for provider in ("classic", "grok")
+            if provider in available
         ],
         per_row=2,
     )

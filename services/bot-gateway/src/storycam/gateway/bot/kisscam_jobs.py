@@ -20,7 +20,7 @@ log = get_logger(__name__)
 
 # Refusals that are about this moment, not the photos: the photos stay collected for another try.
 _TRY_AGAIN: frozenset[FailureReason] = frozenset(
-    {"insufficient_credits", "rate_limited", "busy", "provider_failed", "internal"}
+    {"insufficient_credits", "rate_limited", "busy", "provider_failed", "provider_unavailable", "internal"}
 )
 
 

@@ -41,7 +41,7 @@ def photos_words(language: Language, collection: Collection, kisscam: KissCam) -
 async def show_choice(bot: Bot, chat_id: int, language: Language, collection: Collection, kisscam: KissCam) -> None:
     """The prompt with the two kinds of video: edited in place when there is one, else sent (and remembered)."""
     words = photos_words(language, collection, kisscam)
-    markup = kisscam_buttons.providers(language, collection.id)
+    markup = kisscam_buttons.providers(language, collection.id, await kisscam.media.providers())
     shown = await edit_or_send(bot, chat_id, collection.prompt_message_id, words, markup)
     if shown != collection.prompt_message_id:
         collection.prompt_message_id = shown

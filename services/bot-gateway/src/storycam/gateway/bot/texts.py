@@ -605,6 +605,10 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "Сервис видео не справился вовремя. Это не ваша вина — попробуйте ещё раз чуть позже.",
         "en": "The video service didn't finish in time. It's not your fault — please try again a little later.",
     },
+    "kisscam.reason.provider_unavailable": {
+        "ru": "ИИ-видео сейчас не делаются. Классическое видео — пожалуйста, фото я сохранил.",
+        "en": "AI videos aren't available right now. A Classic one is — your photos are still here.",
+    },
     "kisscam.reason.insufficient_credits": {
         "ru": "Не хватает кредитов на ИИ-видео. Пополните баланс в /premium — или выберите классику.",
         "en": "Not enough credits for an AI video. Top up in /premium — or pick Classic.",

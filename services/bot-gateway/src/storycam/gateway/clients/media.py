@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import get_args
+import time
+from collections.abc import Callable
+from typing import Final, get_args
 
 import httpx
 from pydantic import ValidationError
 
 from storycam.contracts.errors import ErrorBody
-from storycam.contracts.media import FailureReason, KissCamJobAccepted, KissCamJobRequest, KissCamStats
+from storycam.contracts.media import (
+    FailureReason,
+    KissCamJobAccepted,
+    KissCamJobRequest,
+    KissCamProvider,
+    KissCamProviders,
+    KissCamStats,
+)
 
 
 class MediaUnavailable(Exception):
@@ -25,6 +34,8 @@ class JobRefused(Exception):
 
 
 _REASONS: frozenset[str] = frozenset(get_args(FailureReason))
+_ALL_PROVIDERS: Final[tuple[KissCamProvider, ...]] = get_args(KissCamProvider)
+PROVIDERS_FRESH_SECONDS: Final = 60.0  # how long media's list of providers is taken as it was
 
 
 def _reason(response: httpx.Response) -> FailureReason:
@@ -39,8 +50,25 @@ def _reason(response: httpx.Response) -> FailureReason:
 
 
 class MediaClient:
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._http = http
+        self._clock = clock
+        self._providers: tuple[float, list[KissCamProvider]] | None = None
+
+    async def providers(self) -> list[KissCamProvider]:
+        """The kinds of video media can make, asked at most once a minute. When media does not answer, all of
+        them: a job asked for then is refused with a reason the user is told (``provider_unavailable``)."""
+        now = self._clock()
+        if self._providers is not None and now - self._providers[0] < PROVIDERS_FRESH_SECONDS:
+            return self._providers[1]
+        try:
+            response = await self._http.get("/internal/v1/kisscam/providers")
+            response.raise_for_status()
+            known = KissCamProviders.model_validate_json(response.content).providers
+        except (httpx.HTTPError, ValidationError):
+            return list(_ALL_PROVIDERS)
+        self._providers = (now, known)
+        return known
 
     async def submit(self, job: KissCamJobRequest) -> KissCamJobAccepted:
         """Ask for the job; the job id is the Idempotency-Key, so asking twice makes one job."""

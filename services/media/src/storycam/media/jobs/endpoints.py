@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, status
 
 from storycam.contracts.errors import ErrorBody
-from storycam.contracts.media import KissCamJobAccepted, KissCamJobRequest, KissCamStats
+from storycam.contracts.media import KissCamJobAccepted, KissCamJobRequest, KissCamProviders, KissCamStats
 from storycam.kit.deps import Db, Work
 from storycam.kit.errors import BadRequest
 from storycam.media.deps import Runtime, UserId
@@ -31,6 +31,12 @@ async def accept_job(
     if idempotency_key is not None and idempotency_key != str(request.job_id):
         raise BadRequest("Idempotency-Key must be the job_id.")
     return await service.accept(work, runtime.storage, runtime.providers, runtime.rules, request)
+
+
+@router.get("/kisscam/providers")
+async def kisscam_providers(runtime: Runtime) -> KissCamProviders:
+    """What the gateway offers: a kind of video this server cannot make is not shown to users."""
+    return KissCamProviders(providers=runtime.providers.names)
 
 
 @router.get("/users/{user_id}/kisscam/stats")
