@@ -68,8 +68,12 @@ async def test_nothing_is_kept_before_consent(database_url: str, redis_url: str,
         said = await platform.settle(alice)
         texts = [m["text"] for m in said]
         # One answer for the album, not one per photo.
-        assert texts.count("I haven't kept that photo. Please confirm below first, then send the photo again.") == 1
+        assert texts.count("I haven't kept those photos. Please confirm below first, then send them again.") == 1
         assert sum("please confirm" in t for t in texts) == 1
+        # A single photo is spoken of as one.
+        await stage.photos(alice, photo(3))
+        said = await platform.settle(alice)
+        assert said[-2]["text"] == "I haven't kept that photo. Please confirm below first, then send the photo again."
         assert _stored(tmp_path) == []
         assert await redis.exists(f"kisscam:collect:{alice}") == 0
         assert stage.media.jobs == []

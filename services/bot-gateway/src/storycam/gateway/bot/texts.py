@@ -427,6 +427,10 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "ru": "Я ещё не сохранил это фото. Сначала подтвердите согласие ниже, а потом пришлите фото ещё раз.",
         "en": "I haven't kept that photo. Please confirm below first, then send the photo again.",
     },
+    "kisscam.consent_first.album": {
+        "ru": "Я ещё не сохранил эти фото. Сначала подтвердите согласие ниже, а потом пришлите их ещё раз.",
+        "en": "I haven't kept those photos. Please confirm below first, then send them again.",
+    },
     "kisscam.consent.yes": {"ru": "✅ Мне 18+, все согласны", "en": "✅ I'm 18+ and they agreed"},
     "kisscam.consent.no": {"ru": "Нет", "en": "No"},
     "kisscam.consent_thanks": {

@@ -81,7 +81,7 @@ async def _take(message: Message, photo: PhotoRef, language: Language, kisscam: 
     chat_id, album = message.chat.id, message.media_group_id
     if not await consent.given(kisscam.db, message.from_user.id):
         if await kisscam.collections.first_of_album(chat_id, album, "consent"):
-            await message.answer(text(language, "kisscam.consent_first"))
+            await message.answer(text(language, "kisscam.consent_first.album" if album else "kisscam.consent_first"))
             await message.answer(text(language, "kisscam.consent"), reply_markup=kisscam_buttons.consent(language))
         return
     added, collection = await kisscam.collections.add(chat_id, photo, album, time.time())
