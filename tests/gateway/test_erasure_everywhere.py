@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
 from tests.gateway.live import Platform, live_platform, words
+from tests.gateway.support import until, updates_settled
 
 pytestmark = pytest.mark.slow
 
@@ -114,6 +115,8 @@ async def test_erasure_leaves_nothing_of_the_user_in_any_store(
         # Every service hears the request and forgets her; then nothing of her is anywhere (checked at once, so a
         # key that would only lapse later is caught).
         await _until_every_service_erased(redis)
+        # And the tap's own handling is over (the "done" reaches the chat before its update is acked and deleted).
+        await until(lambda: updates_settled(redis))
         left = {"rows": await _rows_about(db, alice), "keys": await _redis_about(redis, alice)}
         assert left == {"rows": {}, "keys": []}
 
