@@ -11,7 +11,9 @@ from redis.asyncio import Redis
 
 from storycam.contracts.events import Streams
 from storycam.contracts.users import UserErasureRequested
+from storycam.gateway.users import repository
 from tests.gateway.live import buttons, live_platform
+from tests.gateway.support import until, updates_settled
 
 pytestmark = pytest.mark.slow
 
@@ -66,3 +68,28 @@ async def test_delete_me_erases_the_user_after_confirmation(
                 platform.masha,
             ):
                 await asyncio.sleep(0.1)
+
+
+async def test_an_erasure_that_failed_is_done_by_the_same_yes_tried_again(
+    database_url: str, redis_url: str, redis: Redis, db: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_delete = repository.delete
+    failures = [asyncpg.exceptions.SerializationError("could not serialize access")]
+
+    async def delete_failing_once(connection: asyncpg.Connection, telegram_id: int) -> bool:
+        if failures:
+            raise failures.pop()
+        return await real_delete(connection, telegram_id)
+
+    monkeypatch.setattr(repository, "delete", delete_failing_once)
+    async with live_platform(database_url, redis_url) as platform:
+        masha = platform.masha
+        await platform.say(masha, "/delete_me")
+        [question] = await platform.wait_for_bot(masha, 1)
+        await platform.tap(masha, question["message_id"], buttons(question)["Да, удалить всё"])
+        await until(lambda: updates_settled(redis))
+        said = [m["text"] for m in await platform.bot_messages(masha)][1:]
+        assert failures == [], "the first try failed"
+        assert [t[:30] for t in said] == ["Готово: ваши данные удалены во"], said
+        assert await db.fetchval("SELECT count(*) FROM gateway.users WHERE telegram_id = $1", masha) == 0
+        assert await redis.xlen(Streams.USERS_ERASURE) == 1

@@ -75,6 +75,11 @@ async def open_erasure_ticket(redis: Redis, telegram_id: int, ticket: str) -> in
     return int(earlier) if earlier is not None else None
 
 
+async def reopen_erasure_ticket(redis: Redis, telegram_id: int, ticket: str) -> None:
+    """The confirmation used by an erasure that failed, valid again (unless a newer question replaced it)."""
+    await redis.set(_ticket_key(telegram_id), ticket, ex=ERASURE_TICKET_SECONDS, nx=True)
+
+
 async def erasure_question_asked(redis: Redis, telegram_id: int, message_id: int) -> None:
     """The message that carries the open confirmation, so that a newer question can take its buttons away."""
     await redis.set(_question_key(telegram_id), message_id, ex=ERASURE_TICKET_SECONDS)

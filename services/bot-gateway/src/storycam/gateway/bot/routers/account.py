@@ -81,10 +81,15 @@ async def erasure_answered(
     request = UserErasureRequested(request_id=uuid.uuid4(), user_id=user_id, requested_at=datetime.now(UTC))
     # Its own unit of work, committed before the user reads "done": the update's unit commits only after the
     # handler returns, so "done" would otherwise be sent while the erasure could still roll back.
-    async with unit_of_work(service.db, service.outbox) as work:
-        await users.erase(work, request)
-        work.after_commit(lambda: users.forget_in_redis(service.redis, user_id))
-        work.after_commit(lambda: throttle.forget(service.redis, user_id))
+    try:
+        async with unit_of_work(service.db, service.outbox) as work:
+            await users.erase(work, request)
+            work.after_commit(lambda: users.forget_in_redis(service.redis, user_id))
+            work.after_commit(lambda: throttle.forget(service.redis, user_id))
+    except Exception:
+        # Nothing was erased: the update is tried again, and the same "yes" must still work then.
+        await users.reopen_erasure_ticket(service.redis, user_id, callback_data.ticket)
+        raise
     await state.clear()
     log.info("user.erasure_requested", request_id=str(request.request_id))
     await _reply(query, text(language, "delete.done"))
