@@ -93,14 +93,12 @@ async def use_erasure_ticket(redis: Redis, telegram_id: int, ticket: str) -> boo
 
 async def forget_in_redis(redis: Redis, telegram_id: int) -> None:
     """What the gateway keeps about the user in Redis, beyond the conversation state (cleared by the handler) and
-    the inbound limit (``ingress.throttle.forget``): their confirmation, the messages kept for editing in place, and
-    the pacing window of their chat (numbers and times of the last messages sent there; lapses in seconds anyway)."""
+    the inbound limit (``ingress.throttle.forget``) and the chat's pacing window (``outbound.flood.forget_chat``,
+    after the last message to them): their confirmation, the messages kept for editing in place, Kiss Cam's."""
     keys = [_ticket_key(telegram_id), _question_key(telegram_id), f"kisscam:collect:{telegram_id}"]
     await kisscam_records.forget_user(redis, telegram_id)  # Kiss Cam's jobs: their photos' file ids
     for pattern in (
         f"telegram:edit:{telegram_id}:*",
-        f"telegram:window:*:{telegram_id}",  # outbound.flood
-        f"telegram:pause:*:{telegram_id}",
         f"kisscam:launched:{telegram_id}:*",
         f"kisscam:said:{telegram_id}:*",
     ):

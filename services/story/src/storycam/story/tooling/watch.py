@@ -32,10 +32,12 @@ def _relevant(change: Change, path: str) -> bool:
     return not name.startswith((".", "#")) and not name.endswith(("~", ".swp", ".tmp"))
 
 
-def _fingerprint(path: Path) -> dict[str, bytes]:
-    """The story's files and their contents, to tell whether any changed."""
+def _fingerprint(path: Path) -> dict[str, tuple[int, int]]:
+    """The story's files with their sizes and times of change, to tell whether any changed (without reading its
+    pictures and sounds)."""
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    return {str(file): file.read_bytes() for file in files if _relevant(Change.modified, str(file))}
+    stats = {str(file): file.stat() for file in files if _relevant(Change.modified, str(file))}
+    return {name: (stat.st_size, stat.st_mtime_ns) for name, stat in stats.items()}
 
 
 class StoryWatcher:
@@ -94,7 +96,7 @@ class StoryWatcher:
         The watcher starts only when ``awatch`` is first iterated, after the first import: a file saved in between
         would go unnoticed, so the first (empty, on the timeout) batch compares the files with what was imported."""
         self._say(f"watching {self.path} for changes")
-        imported: dict[str, bytes] | None = _fingerprint(self.path)
+        imported: dict[str, tuple[int, int]] | None = _fingerprint(self.path)
         await self.reload()
         batches = awatch(self.path, watch_filter=_relevant, stop_event=stop, rust_timeout=1_000, yield_on_timeout=True)
         async for changes in batches:

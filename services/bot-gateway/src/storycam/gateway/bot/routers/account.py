@@ -92,9 +92,11 @@ async def erasure_answered(
         raise
     await state.clear()
     log.info("user.erasure_requested", request_id=str(request.request_id))
-    await _reply(query, text(language, "delete.done"))
-    # Sending "done" wrote the chat's pacing window again; nothing of the user is kept, that neither.
-    await flood.forget_chat(service.redis, bot.id, user_id)
+    try:
+        await _reply(query, text(language, "delete.done"))
+    finally:
+        # The chat's pacing window, written by that last message too: nothing of the user is kept.
+        await flood.forget_chat(service.redis, bot.id, user_id)
 
 
 async def _reply(query: CallbackQuery, answer: str) -> None:
