@@ -15,21 +15,21 @@ from storycam.gateway.kisscam.service import KissCam
 def price_words(language: Language, price: Price, *, chosen: bool = False) -> str:
     """The price as offered; ``chosen``: as it reads once this clip is ordered (the allowance left after it)."""
     quote, allowances = price.quote, price.allowances
-    taken = 1 if chosen else 0
-    suffix = ".chosen" if chosen else ""
-    if quote.source == "daily_allowance":
-        if allowances is None:
-            return text(language, "kisscam.price.free")
-        left = max(0, allowances.classic_left_today - taken)
-        return text(language, f"kisscam.price.daily{suffix}", left=left, per_day=allowances.classic_per_day)
+    if quote.source == "daily_allowance" and allowances is not None:
+        return _allowance(language, "daily", allowances.classic_left_today, allowances.classic_per_day, chosen)
+    if quote.source == "subscription_allowance" and allowances is not None:
+        return _allowance(language, "included", allowances.ai_left_in_period, allowances.ai_in_period, chosen)
     if quote.source == "ai_trial":
         return text(language, "kisscam.price.trial")
-    if quote.source == "subscription_allowance":
-        if allowances is None:
-            return text(language, "kisscam.price.free")
-        left = max(0, allowances.ai_left_in_period - taken)
-        return text(language, f"kisscam.price.included{suffix}", left=left, total=allowances.ai_in_period)
     return credits_phrase(language, quote.credits) if quote.credits else text(language, "kisscam.price.free")
+
+
+def _allowance(language: Language, kind: str, left: int, total: int, chosen: bool) -> str:
+    if not chosen:
+        return text(language, f"kisscam.price.{kind}", left=left, total=total)
+    if left <= 1:
+        return text(language, f"kisscam.price.{kind}.last")
+    return text(language, f"kisscam.price.{kind}.chosen", left=left - 1, total=total)
 
 
 def photos_words(language: Language, collection: Collection, kisscam: KissCam) -> str:

@@ -461,18 +461,23 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     "kisscam.style.romantic": {"ru": "🌹 Романтика", "en": "🌹 Romantic"},
     "kisscam.style.cinematic": {"ru": "🎬 Кино", "en": "🎬 Cinematic"},
     "kisscam.price.daily": {
-        "ru": "бесплатно, сегодня осталось {left} из {per_day}",
-        "en": "free, {left} of {per_day} left today",
+        "ru": "бесплатно, сегодня осталось {left} из {total}",
+        "en": "free, {left} of {total} left today",
     },
     "kisscam.price.daily.chosen": {
-        "ru": "бесплатно, сегодня ещё {left} из {per_day}",
-        "en": "free, {left} of {per_day} more today",
+        "ru": "бесплатно, сегодня ещё {left} из {total}",
+        "en": "free, {left} of {total} more today",
     },
+    "kisscam.price.daily.last": {"ru": "бесплатно, последнее на сегодня", "en": "free, the last one for today"},
     "kisscam.price.free": {"ru": "бесплатно", "en": "free"},
     "kisscam.price.trial": {"ru": "бесплатно — ваше пробное ИИ-видео", "en": "free — your trial AI video"},
     "kisscam.price.included": {
         "ru": "входит в Премиум, осталось {left} из {total} в этом периоде",
         "en": "included in Premium, {left} of {total} left this period",
+    },
+    "kisscam.price.included.last": {
+        "ru": "входит в Премиум, последнее в этом периоде",
+        "en": "included in Premium, the last one this period",
     },
     "kisscam.price.included.chosen": {
         "ru": "входит в Премиум, в этом периоде ещё {left} из {total}",
